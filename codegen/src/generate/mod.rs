@@ -1,0 +1,139 @@
+//! Stage 3: the normalized spec into Rust tokens.
+//!
+//! progenitor generates the types (through typify), the request builders and one extension trait
+//! per tag. Our passes then reshape what progenitor cannot express, each in its own module:
+//! - [`open_enums`]: string enums gain a catch-all variant, so newer servers' values decode;
+//! - [`typed_errors`]: every `send()` returns `crate::Error`, each error status decoded into its type;
+//! - [`multipart`]: form builders for multipart request bodies;
+//! - [`operations`]: the operation table (ids, paths, scopes, beta) and pagination streams.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use proc_macro2::TokenStream;
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use quote::quote;
+use serde_json::Value;
+
+use crate::{Error, Result};
+
+pub mod model;
+mod multipart;
+mod open_enums;
+mod operations;
+mod typed_errors;
+
+/// What the generator produced.
+pub struct Generated {
+    /// The whole client module, parsed.
+    pub file: syn::File,
+    /// The operations of the spec, in document order.
+    pub operations: Vec<model::Operation>,
+    /// Number of named types (structs and enums) generated.
+    pub types: usize,
+}
+
+/// Generates the client from a normalized spec document.
+pub fn generate(doc: &Value) -> Result<Generated> {
+    let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).map_err(|e| Error::Generate {
+        operation: "(document)".into(),
+        message: format!("normalized spec does not parse as OpenAPI: {e}"),
+    })?;
+    let operations = model::operations(doc);
+    let tokens = run_progenitor(&spec, doc)?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
+    open_enums::apply(&mut file);
+    typed_errors::apply(&mut file, &operations)?;
+    multipart::apply(&mut file, doc, &operations)?;
+    file.items.extend(syn::parse2::<syn::File>(operations::tokens(&operations)).map_err(|e| Error::Format(e.to_string()))?.items);
+    let types = count_types(&file);
+    Ok(Generated { file, operations, types })
+}
+
+fn settings() -> GenerationSettings {
+    let mut s = GenerationSettings::default();
+    s.with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Separate)
+        .with_inner_type(quote!(crate::Inner))
+        .with_hooks(progenitor_impl::HooksMode::Expected);
+    s
+}
+
+/// Runs progenitor; a panic inside it becomes an error naming the operation that caused it.
+fn run_progenitor(spec: &openapiv3::OpenAPI, doc: &Value) -> Result<TokenStream> {
+    match quiet_catch(|| Generator::new(&settings()).generate_tokens(spec)) {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(Error::Generate { operation: culprit(spec, doc).unwrap_or_else(|| "(spec)".into()), message: e.to_string() }),
+        Err(panic) => Err(Error::Generate {
+            operation: culprit(spec, doc).unwrap_or_else(|| "(spec)".into()),
+            message: format!("progenitor panicked: {panic}"),
+        }),
+    }
+}
+
+/// Runs `f`, turning a panic into its message without printing the default panic report.
+fn quiet_catch<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    result.map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into())
+    })
+}
+
+/// Finds the first operation progenitor fails on by generating each operation alone.
+fn culprit(spec: &openapiv3::OpenAPI, doc: &Value) -> Option<String> {
+    for op in model::operations(doc) {
+        let mut one = spec.clone();
+        one.paths.paths.retain(|p, _| p == &op.path);
+        if let Some(openapiv3::ReferenceOr::Item(item)) = one.paths.paths.get_mut(&op.path) {
+            for m in crate::normalize::METHODS {
+                if *m != op.method {
+                    clear_method(item, m);
+                }
+            }
+        }
+        let failed = !matches!(quiet_catch(|| Generator::new(&settings()).generate_tokens(&one)), Ok(Ok(_)));
+        if failed {
+            return Some(format!("{} ({} {})", op.id, op.method.to_ascii_uppercase(), op.path));
+        }
+    }
+    None
+}
+
+fn clear_method(item: &mut openapiv3::PathItem, method: &str) {
+    match method {
+        "get" => item.get = None,
+        "put" => item.put = None,
+        "post" => item.post = None,
+        "delete" => item.delete = None,
+        "options" => item.options = None,
+        "head" => item.head = None,
+        "patch" => item.patch = None,
+        "trace" => item.trace = None,
+        _ => {}
+    }
+}
+
+fn count_types(file: &syn::File) -> usize {
+    fn count(items: &[syn::Item]) -> usize {
+        items
+            .iter()
+            .map(|i| match i {
+                syn::Item::Struct(_) | syn::Item::Enum(_) => 1,
+                syn::Item::Mod(m) if m.ident != "builder" => m.content.as_ref().map_or(0, |(_, items)| count(items)),
+                _ => 0,
+            })
+            .sum()
+    }
+    file.items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| count(items)),
+            _ => None,
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,111 @@
+//! Extra `operations`: what progenitor does not generate about operations.
+//!
+//! - `OPERATIONS`: every operation with its id, method, path, tag, required scopes and beta flag,
+//!   so a tool can tell a user which scopes a key lacks;
+//! - `ErrorBody` and `decode_error_body`: the typed body of each error status the spec describes,
+//!   used by `crate::error::finish` (see the `typed-errors` pass).
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::model::{Operation, type_name};
+
+pub(super) fn tokens(operations: &[Operation]) -> TokenStream {
+    let table = operation_table(operations);
+    let errors = error_bodies(operations);
+    quote! {
+        #table
+        #errors
+    }
+}
+
+fn operation_table(operations: &[Operation]) -> TokenStream {
+    let rows = operations.iter().map(|o| {
+        let id = &o.id;
+        let method = o.method.to_ascii_uppercase();
+        let path = &o.path;
+        let tag = o.tags.first().map(String::as_str).unwrap_or("");
+        let scopes = &o.scopes;
+        let beta = o.beta;
+        let client_method = &o.method_name;
+        quote! {
+            crate::Operation {
+                id: #id,
+                method: #method,
+                path: #path,
+                tag: #tag,
+                scopes: &[#(#scopes),*],
+                beta: #beta,
+                client_method: #client_method,
+            }
+        }
+    });
+    let n = operations.len();
+    quote! {
+        /// Every operation of the spec this client was generated from, in spec order.
+        pub static OPERATIONS: [crate::Operation; #n] = [#(#rows),*];
+    }
+}
+
+fn error_bodies(operations: &[Operation]) -> TokenStream {
+    // Rust type name -> (doc lines). One variant per distinct body type.
+    let mut variants: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut arms = Vec::new();
+    for op in operations {
+        for e in &op.errors {
+            let Some(schema) = &e.schema else { continue };
+            let ty = type_name(schema);
+            variants
+                .entry(ty.clone())
+                .or_default()
+                .push(format!("`{}` {}: {}", op.id, e.status, e.description.lines().next().unwrap_or("").trim()));
+            let ident = format_ident!("{}", ty);
+            let id = &op.id;
+            let pat = status_pattern(&e.status);
+            arms.push(quote! {
+                (#id, #pat) => Some(::serde_json::from_slice(body).map(ErrorBody::#ident)),
+            });
+        }
+    }
+    let variant_defs = variants.iter().map(|(ty, docs)| {
+        let ident = format_ident!("{}", ty);
+        let doc = docs.iter().map(|d| format!(" {d}"));
+        quote! {
+            #(#[doc = #doc])*
+            #ident(types::#ident),
+        }
+    });
+    quote! {
+        /// The body of an error response, typed where the spec gives its schema.
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum ErrorBody {
+            #(#variant_defs)*
+        }
+
+        /// Decodes the body of error `status` of `operation`, when the spec types it.
+        #[allow(unused_variables)]
+        pub(crate) fn decode_error_body(operation: &str, status: u16, body: &[u8]) -> Option<::std::result::Result<ErrorBody, ::serde_json::Error>> {
+            match (operation, status) {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
+}
+
+fn status_pattern(status: &str) -> TokenStream {
+    if let Ok(code) = status.parse::<u16>() {
+        return quote!(#code);
+    }
+    match status.as_bytes().first() {
+        Some(d @ b'1'..=b'5') if status.len() == 3 && status[1..].eq_ignore_ascii_case("xx") => {
+            let lo = u16::from(d - b'0') * 100;
+            let hi = lo + 99;
+            quote!(#lo..=#hi)
+        }
+        _ => quote!(_),
+    }
+}

@@ -1,0 +1,81 @@
+//! Rule `closed-objects`. n8n quirk: ~118 schemas say `additionalProperties: false`, which typify
+//! turns into `#[serde(deny_unknown_fields)]`. A response carrying one field the spec does not
+//! list (any newer n8n) would then fail to decode: today's client would break on the next release.
+//!
+//! `additionalProperties: false` is removed from every object schema. (The client never needs it:
+//! it serializes requests from typed fields, and must accept what newer servers add.)
+
+use serde_json::{Map, Value};
+
+use super::{Log, Rule};
+use crate::Result;
+
+pub const RULE: Rule = Rule {
+    name: "closed-objects",
+    quirk: "additionalProperties: false (typify: deny_unknown_fields) breaks on newer servers",
+    apply,
+};
+
+fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+    visit(doc, &mut String::new(), log);
+    Ok(())
+}
+
+fn is_object_schema(m: &Map<String, Value>) -> bool {
+    m.get("type").and_then(Value::as_str) == Some("object") || m.get("properties").is_some_and(Value::is_object)
+}
+
+fn visit(v: &mut Value, pointer: &mut String, log: &mut Log) {
+    match v {
+        Value::Object(map) => {
+            if map.get("additionalProperties") == Some(&Value::Bool(false)) && is_object_schema(map) {
+                map.shift_remove("additionalProperties");
+                log.change(format!("opened {}", if pointer.is_empty() { "/" } else { pointer.as_str() }));
+            }
+            for (k, child) in map.iter_mut() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&super::pointer_escape(k));
+                visit(child, pointer, log);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                visit(child, pointer, log);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{run, spec};
+    use serde_json::json;
+
+    #[test]
+    fn opens_closed_objects_only() {
+        let mut doc = spec(
+            json!({}),
+            json!({
+                "tag": { "type": "object", "additionalProperties": false, "properties": {
+                    "inner": { "properties": { "a": {"type": "string"} }, "additionalProperties": false }
+                } },
+                "map": { "type": "object", "additionalProperties": { "type": "string" } },
+                "example-holder": { "type": "string", "example": { "additionalProperties": false } }
+            }),
+        );
+        let log = run("closed-objects", &mut doc);
+        insta::assert_snapshot!(log.join("\n"), @r"
+        opened /components/schemas/tag
+        opened /components/schemas/tag/properties/inner
+        ");
+        assert!(doc.pointer("/components/schemas/tag/additionalProperties").is_none());
+        assert_eq!(doc.pointer("/components/schemas/map/additionalProperties").unwrap(), &json!({"type": "string"}));
+        assert_eq!(doc.pointer("/components/schemas/example-holder/example/additionalProperties").unwrap(), &json!(false));
+    }
+}

@@ -1,0 +1,206 @@
+//! Stage 2: rewrite the spec into a shape progenitor turns into compiling, correct Rust.
+//!
+//! n8n's spec breaks progenitor in several ways (see ARCHITECTURE.md). Each way is one rule, in
+//! one file, named after the quirk it fixes. A rule recognises a *pattern* in any spec; none of
+//! them knows n8n versions or names specific operations. Rules run in the order of [`RULES`] and
+//! log every change they make, so a spec update shows up as a readable list.
+
+use serde_json::{Map, Value};
+
+use crate::Result;
+
+mod case_clash_schemas;
+mod closed_objects;
+mod disjoint_any_of;
+mod error_responses;
+mod multipart_bodies;
+mod operation_ids;
+mod undeclared_path_parameters;
+mod union_parameters;
+mod unique_operation_ids;
+
+/// Extension on an operation that carries its error responses, which progenitor must not see:
+/// `{ "<status>": { "description": ..., "schema": <$ref or absent> } }`.
+pub const ERRORS_EXTENSION: &str = "x-n8n-api-errors";
+/// Extension on an operation that carries its multipart/form-data request body, which
+/// progenitor cannot generate: `{ "required": bool, "description": ..., "schema": {...} }`.
+pub const MULTIPART_EXTENSION: &str = "x-n8n-api-multipart";
+
+/// One normalization rule.
+pub struct Rule {
+    /// Stable kebab-case name, used in logs and snapshots.
+    pub name: &'static str,
+    /// The n8n quirk the rule fixes, in one line.
+    pub quirk: &'static str,
+    /// Rewrites the document in place and logs each change it makes.
+    pub apply: fn(&mut Value, &mut Log) -> Result<()>,
+}
+
+/// All rules, in the order they run.
+pub const RULES: &[Rule] = &[
+    operation_ids::RULE,
+    unique_operation_ids::RULE,
+    undeclared_path_parameters::RULE,
+    case_clash_schemas::RULE,
+    closed_objects::RULE,
+    disjoint_any_of::RULE,
+    union_parameters::RULE,
+    multipart_bodies::RULE,
+    error_responses::RULE,
+];
+
+/// What the rules changed: `(rule name, change)` in order.
+#[derive(Debug, Default, Clone)]
+pub struct Log {
+    rule: &'static str,
+    pub changes: Vec<(&'static str, String)>,
+}
+
+impl Log {
+    /// Records one change made by the running rule.
+    pub fn change(&mut self, what: impl Into<String>) {
+        self.changes.push((self.rule, what.into()));
+    }
+
+    /// How many changes each rule made, in rule order (rules that changed nothing included).
+    pub fn counts(&self) -> Vec<(&'static str, usize)> {
+        RULES
+            .iter()
+            .map(|r| (r.name, self.changes.iter().filter(|(n, _)| *n == r.name).count()))
+            .collect()
+    }
+}
+
+/// Runs every rule on `doc`.
+pub fn normalize(doc: &mut Value) -> Result<Log> {
+    let mut log = Log::default();
+    for rule in RULES {
+        log.rule = rule.name;
+        (rule.apply)(doc, &mut log)?;
+    }
+    Ok(log)
+}
+
+/// Runs the rules named in `names` only (for tests of one rule).
+pub fn apply_rule(name: &str, doc: &mut Value) -> Result<Log> {
+    let mut log = Log::default();
+    let rule = RULES
+        .iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no rule named {name}"));
+    log.rule = rule.name;
+    (rule.apply)(doc, &mut log)?;
+    Ok(log)
+}
+
+// ---- helpers shared by the rules ------------------------------------------------------------
+
+/// The HTTP methods an OpenAPI 3.0 path item may hold, in the order progenitor visits them.
+pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Calls `f(path, method, operation)` for every operation, in document order.
+pub(crate) fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &str, &mut Map<String, Value>) -> Result<()>) -> Result<()> {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            if let Some(op) = op.as_object_mut() {
+                f(path, method, op)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `(path, method, operation)` for every operation, in document order (read-only).
+pub fn operations(doc: &Value) -> Vec<(&str, &str, &Map<String, Value>)> {
+    let mut out = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else { continue };
+            for (method, op) in item {
+                if let (true, Some(op)) = (METHODS.contains(&method.as_str()), op.as_object()) {
+                    out.push((path.as_str(), method.as_str(), op));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Follows local `$ref`s (`#/...`) until a non-reference value; `None` if one dangles.
+pub(crate) fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> Option<&'a Value> {
+    for _ in 0..32 {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => v = doc.pointer(r.strip_prefix('#')?)?,
+            None => return Some(v),
+        }
+    }
+    None
+}
+
+/// Calls `f` on every JSON object in `v`, depth first, parents before children.
+pub(crate) fn walk_objects_mut(v: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>)) {
+    match v {
+        Value::Object(map) => {
+            f(map);
+            for child in map.values_mut() {
+                walk_objects_mut(child, f);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                walk_objects_mut(child, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The Rust type name typify gives a component schema name (PascalCase of its words).
+pub fn rust_type_name(name: &str) -> String {
+    use heck::ToPascalCase;
+    name.replace('\'', "")
+        .replace(|c: char| !c.is_alphanumeric() && c != '_', "-")
+        .to_pascal_case()
+}
+
+/// Escapes a key for use in a JSON pointer.
+pub(crate) fn pointer_escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// `METHOD /path` for logs and errors.
+pub(crate) fn op_label(method: &str, path: &str) -> String {
+    format!("{} {path}", method.to_ascii_uppercase())
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use serde_json::{Value, json};
+
+    /// A minimal OpenAPI 3.0 document around `paths` and `schemas`.
+    pub fn spec(paths: Value, schemas: Value) -> Value {
+        json!({
+            "openapi": "3.0.0",
+            "info": { "title": "t", "version": "1.0.0" },
+            "paths": paths,
+            "components": { "schemas": schemas }
+        })
+    }
+
+    /// Runs one rule; returns the log lines (`rule: change`) for assertions and snapshots.
+    pub fn run(rule: &str, doc: &mut Value) -> Vec<String> {
+        super::apply_rule(rule, doc)
+            .unwrap()
+            .changes
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect()
+    }
+}

@@ -1,0 +1,215 @@
+//! The one error type of the client.
+
+use std::fmt;
+
+use bytes::Bytes;
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+
+use crate::generated::{ErrorBody, decode_error_body};
+
+/// Longest part of a response body an error keeps (for messages and debugging).
+const BODY_EXCERPT: usize = 2048;
+
+/// Everything that can go wrong with a request: what operation, and what happened.
+///
+/// `Display` gives one readable line, e.g.
+/// `getWorkflow: 404 Not Found: Workflow not found`.
+pub struct Error {
+    operation: &'static str,
+    kind: Box<ErrorKind>,
+}
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// n8n answered with a status the operation does not succeed with.
+    Api {
+        status: StatusCode,
+        /// n8n's `message`, when the body had one.
+        message: Option<String>,
+        /// n8n's `code`, when the body had one.
+        code: Option<String>,
+        /// The body, decoded into the type the spec gives for this status, if it gives one.
+        body: Option<ErrorBody>,
+        /// The start of the raw body (at most 2 KiB).
+        raw: String,
+    },
+    /// A success response whose body does not match the spec.
+    Decode {
+        /// The part of the body around the point where decoding failed.
+        excerpt: String,
+        source: serde_json::Error,
+    },
+    /// No response: connection refused, TLS, timeout, or the body could not be read.
+    Transport(reqwest::Error),
+    /// The request could not be built (a required parameter is missing, a value is invalid).
+    InvalidRequest(String),
+    /// The client is misconfigured (base URL, API key, environment).
+    Config(String),
+    /// Anything else (e.g. reported by a hook).
+    Other(String),
+}
+
+impl Error {
+    pub(crate) fn new(operation: &'static str, kind: ErrorKind) -> Self {
+        Error { operation, kind: Box::new(kind) }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::new("", ErrorKind::Config(message.into()))
+    }
+
+    /// The operation id (`getWorkflow`), or `""` for errors before any request.
+    pub fn operation(&self) -> &str {
+        self.operation
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The HTTP status, when n8n answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match &*self.kind {
+            ErrorKind::Api { status, .. } => Some(*status),
+            ErrorKind::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// n8n's error message, when the server sent one.
+    pub fn message(&self) -> Option<&str> {
+        match &*self.kind {
+            ErrorKind::Api { message, .. } => message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The typed error body, when the spec gives a schema for this operation and status.
+    pub fn body(&self) -> Option<&ErrorBody> {
+        match &*self.kind {
+            ErrorKind::Api { body, .. } => body.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Turns progenitor's error into ours, reading and decoding the body of an error status.
+    pub(crate) async fn from_progenitor(operation: &'static str, e: progenitor_client::Error<()>) -> Self {
+        use progenitor_client::Error as P;
+        let kind = match e {
+            P::UnexpectedResponse(response) => {
+                let status = response.status();
+                match response.bytes().await {
+                    Ok(bytes) => api_error(operation, status, &bytes),
+                    Err(e) => ErrorKind::Transport(e),
+                }
+            }
+            P::ErrorResponse(rv) => api_error(operation, rv.status(), &[]),
+            P::InvalidResponsePayload(bytes, source) => ErrorKind::Decode { excerpt: excerpt_at(&bytes, &source), source },
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => ErrorKind::Transport(e),
+            P::InvalidRequest(s) => ErrorKind::InvalidRequest(s),
+            P::Custom(s) => ErrorKind::Other(s),
+        };
+        Error::new(operation, kind)
+    }
+}
+
+/// Maps the result of a generated `send_unmapped()` into the crate's result.
+pub(crate) async fn finish<T>(operation: &'static str, result: Result<ResponseValue<T>, progenitor_client::Error<()>>) -> Result<ResponseValue<T>, Error> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(e) => Err(Error::from_progenitor(operation, e).await),
+    }
+}
+
+fn api_error(operation: &str, status: StatusCode, bytes: &[u8]) -> ErrorKind {
+    let json: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
+    let field = |k: &str| {
+        json.as_ref().and_then(|j| j.get(k)).and_then(|v| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let body = decode_error_body(operation, status.as_u16(), bytes).and_then(Result::ok);
+    ErrorKind::Api { status, message: field("message"), code: field("code"), body, raw: excerpt(bytes, 0) }
+}
+
+/// At most [`BODY_EXCERPT`] bytes of `bytes` starting near `from`, as lossy UTF-8.
+fn excerpt(bytes: &[u8], from: usize) -> String {
+    let start = from.min(bytes.len());
+    let end = (start + BODY_EXCERPT).min(bytes.len());
+    let mut s = String::from_utf8_lossy(&bytes[start..end]).into_owned();
+    if start > 0 {
+        s.insert(0, '…');
+    }
+    if end < bytes.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// The part of the body around where serde_json stopped.
+fn excerpt_at(bytes: &Bytes, e: &serde_json::Error) -> String {
+    let mut offset = 0;
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if i + 1 == e.line() {
+            offset += e.column().saturating_sub(1);
+            break;
+        }
+        offset += line.len() + 1;
+    }
+    let from = offset.saturating_sub(120);
+    let s = excerpt(bytes, from);
+    s.chars().take(400).collect()
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.operation.is_empty() {
+            write!(f, "{}: ", self.operation)?;
+        }
+        match &*self.kind {
+            ErrorKind::Api { status, message, raw, .. } => {
+                write!(f, "{status}")?;
+                match message {
+                    Some(m) => write!(f, ": {m}"),
+                    None if raw.is_empty() => Ok(()),
+                    None => write!(f, ": {}", raw.chars().take(200).collect::<String>()),
+                }
+            }
+            ErrorKind::Decode { excerpt, source } => write!(f, "the response does not match the spec: {source}; near: {excerpt}"),
+            ErrorKind::Transport(e) => {
+                write!(f, "request failed: {e}")?;
+                let mut source = std::error::Error::source(e);
+                while let Some(s) = source {
+                    write!(f, ": {s}")?;
+                    source = s.source();
+                }
+                Ok(())
+            }
+            ErrorKind::InvalidRequest(s) => write!(f, "invalid request: {s}"),
+            ErrorKind::Config(s) => write!(f, "{s}"),
+            ErrorKind::Other(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error").field("operation", &self.operation).field("kind", &self.kind).finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.kind {
+            ErrorKind::Transport(e) => Some(e),
+            ErrorKind::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! A typed async client for [n8n](https://n8n.io)'s public REST API, generated from the OpenAPI
+//! spec n8n ships with each release.
+//!
+//! ```no_run
+//! use n8n_api::prelude::*;
+//!
+//! # async fn run() -> Result<(), n8n_api::Error> {
+//! let client = Client::new("http://localhost:5678", "n8n_api_...")?;
+//! let workflow = client.get_workflow().workflow_id("2tUt1wbLX592XDdX").send().await?;
+//! println!("{} ({} nodes)", workflow.name, workflow.nodes.len());
+//! # Ok(()) }
+//! ```
+//!
+//! Every operation of the spec is a method of [`Client`], grouped by tag in extension traits
+//! (`ClientWorkflowExt`, `ClientExecutionsExt`, ...) that [`prelude`] brings into scope. Each
+//! method returns a request builder; `send()` runs it and returns the decoded response or an
+//! [`Error`]. [`OPERATIONS`] lists every operation with the API key scopes it needs.
+
+mod client;
+mod error;
+#[allow(clippy::all, unused_imports, unused_mut, dead_code)]
+mod generated;
+mod operation;
+
+pub use client::{ApiKey, Client};
+pub use error::{Error, ErrorKind};
+pub use generated::prelude::*;
+pub use generated::{ErrorBody, OPERATIONS, builder, types};
+pub use operation::Operation;
+pub use progenitor_client::{ByteStream, ResponseValue};
+
+/// State the generated client carries for the hand-written layer (auth, retries).
+#[doc(hidden)]
+pub use client::Inner;
+
+/// `use n8n_api::prelude::*;` brings the client and every tag's extension trait into scope.
+pub mod prelude {
+    pub use crate::generated::prelude::*;
+    pub use crate::{Client, Error};
+}

@@ -1,1 +1,200 @@
-//! stub
+//! The stages strung together, and the files they produce.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::generate::model::Operation;
+use crate::normalize::Log;
+use crate::{Error, Result, fetch, format, generate, load, normalize};
+
+/// Path of the generated client inside the crate directory.
+pub const GENERATED_FILE: &str = "src/generated.rs";
+
+/// Time spent in each stage.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub load: Duration,
+    pub normalize: Duration,
+    pub generate: Duration,
+    pub format: Duration,
+}
+
+impl Timings {
+    pub fn total(&self) -> Duration {
+        self.load + self.normalize + self.generate + self.format
+    }
+}
+
+/// The generated client and what went into it.
+pub struct Output {
+    /// The formatted `generated.rs`.
+    pub code: String,
+    pub operations: Vec<Operation>,
+    pub types: usize,
+    /// What normalization changed.
+    pub log: Log,
+    pub timings: Timings,
+    /// The n8n release (from the lock), if known.
+    pub n8n_version: Option<String>,
+}
+
+/// Runs every stage on spec bytes. `command` is named in the `@generated` header.
+pub fn run(bytes: &[u8], origin: &str, n8n_version: Option<&str>, command: &str) -> Result<Output> {
+    let t = Instant::now();
+    let spec = load::from_bytes(bytes, origin)?;
+    let load_time = t.elapsed();
+    run_loaded(spec, load_time, n8n_version, command)
+}
+
+/// Runs the stages after loading.
+pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&str>, command: &str) -> Result<Output> {
+    let mut timings = Timings { load: load_time, ..Default::default() };
+    let t = Instant::now();
+    let mut doc = spec.document;
+    let log = normalize::normalize(&mut doc)?;
+    timings.normalize = t.elapsed();
+    let t = Instant::now();
+    let generated = generate::generate(&doc)?;
+    timings.generate = t.elapsed();
+    let t = Instant::now();
+    let header = format::Header {
+        command: command.to_string(),
+        n8n_version: n8n_version.map(str::to_string),
+        spec_sha256: spec.sha256.clone(),
+    };
+    let code = format::format_file(&generated.file, &header);
+    timings.format = t.elapsed();
+    Ok(Output {
+        code,
+        operations: generated.operations,
+        types: generated.types,
+        log,
+        timings,
+        n8n_version: n8n_version.map(str::to_string),
+    })
+}
+
+/// Runs every stage on a spec directory (`openapi.yml` + `openapi.lock.json`).
+pub fn run_dir(spec_dir: &Path, command: &str) -> Result<Output> {
+    let t = Instant::now();
+    let (spec, lock) = fetch::load_dir(spec_dir)?;
+    run_loaded(spec, t.elapsed(), lock.n8n_version.as_deref(), command)
+}
+
+/// The crate version for a client generated from `n8n_version`: `0.1.0+n8n.2.40.7`.
+pub fn crate_version(base: &str, n8n_version: Option<&str>) -> String {
+    let base = base.split('+').next().unwrap_or(base);
+    match n8n_version {
+        Some(v) => format!("{base}+n8n.{v}"),
+        None => base.to_string(),
+    }
+}
+
+/// A file that differs from what generation produces.
+#[derive(Debug)]
+pub struct Stale {
+    pub path: PathBuf,
+    pub expected: String,
+    pub actual: String,
+}
+
+/// What the crate at `crate_dir` must contain: `(path, contents)` for each generated file.
+pub fn expected_files(crate_dir: &Path, output: &Output) -> Result<Vec<(PathBuf, String)>> {
+    let manifest_path = crate_dir.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
+    let manifest = with_version(&manifest, output.n8n_version.as_deref()).ok_or_else(|| {
+        Error::Fetch(format!("{}: no `version = \"...\"` line in [package]", manifest_path.display()))
+    })?;
+    Ok(vec![(crate_dir.join(GENERATED_FILE), output.code.clone()), (manifest_path, manifest)])
+}
+
+/// The generated files of `crate_dir` that differ from `output`.
+pub fn check(crate_dir: &Path, output: &Output) -> Result<Vec<Stale>> {
+    let mut stale = Vec::new();
+    for (path, expected) in expected_files(crate_dir, output)? {
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        if actual != expected {
+            stale.push(Stale { path, expected, actual });
+        }
+    }
+    Ok(stale)
+}
+
+/// Writes the generated files of `crate_dir` that differ; returns the paths written.
+pub fn write(crate_dir: &Path, output: &Output) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for stale in check(crate_dir, output)? {
+        fetch::write_atomic(&stale.path, stale.expected.as_bytes())?;
+        written.push(stale.path);
+    }
+    Ok(written)
+}
+
+/// Writes a complete, standalone crate to `out_dir`: the hand-written files of the crate at
+/// `template_dir` (its manifest, made standalone, and every source file but the generated one),
+/// plus the generated client.
+pub fn write_standalone(template_dir: &Path, out_dir: &Path, output: &Output) -> Result<()> {
+    let src = template_dir.join("src");
+    let out_src = out_dir.join("src");
+    std::fs::create_dir_all(&out_src).map_err(|e| Error::io(&out_src, e))?;
+    let manifest_path = template_dir.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
+    let mut manifest = with_version(&manifest, output.n8n_version.as_deref())
+        .ok_or_else(|| Error::Fetch(format!("{}: no version line", manifest_path.display())))?;
+    manifest.push_str("\n# Standalone: not part of the n8n-api workspace.\n[workspace]\n");
+    fetch::write_atomic(&out_dir.join("Cargo.toml"), manifest.as_bytes())?;
+    copy_sources(&src, &out_src)?;
+    fetch::write_atomic(&out_dir.join(GENERATED_FILE), output.code.as_bytes())?;
+    Ok(())
+}
+
+fn copy_sources(from: &Path, to: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(from).map_err(|e| Error::io(from, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(from, e))?;
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+            copy_sources(&path, &target)?;
+        } else if path.extension().is_some_and(|e| e == "rs") && path.file_name().is_some_and(|n| n != "generated.rs") {
+            std::fs::copy(&path, &target).map_err(|e| Error::io(&target, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// `manifest` with its `[package]` version carrying `+n8n.VERSION` (or none if unknown).
+fn with_version(manifest: &str, n8n_version: Option<&str>) -> Option<String> {
+    let mut out = String::with_capacity(manifest.len() + 16);
+    let mut done = false;
+    for line in manifest.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if !done && trimmed.starts_with("version") {
+            if let Some((_, rest)) = trimmed.split_once('=') {
+                let current = rest.trim().trim_matches('"');
+                out.push_str(&format!("version = \"{}\"\n", crate_version(current, n8n_version)));
+                done = true;
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    done.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_carries_the_n8n_release() {
+        let m = "[package]\nname = \"n8n-api\"\nversion = \"0.1.0+n8n.2.35.0\"\n\n[dependencies]\nx = { version = \"1\" }\n";
+        assert_eq!(
+            with_version(m, Some("2.40.7")).unwrap(),
+            "[package]\nname = \"n8n-api\"\nversion = \"0.1.0+n8n.2.40.7\"\n\n[dependencies]\nx = { version = \"1\" }\n"
+        );
+        assert!(with_version(m, None).unwrap().contains("version = \"0.1.0\"\n"));
+        assert!(with_version("[package]\nname = \"x\"\n", None).is_none());
+    }
+}

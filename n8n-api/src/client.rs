@@ -50,6 +50,14 @@ pub struct Inner(Arc<Settings>);
 #[derive(Debug)]
 struct Settings {
     auth: Auth,
+    max_upload: u64,
+}
+
+impl Inner {
+    /// Largest multipart upload the client sends (see [`crate::multipart::DEFAULT_MAX_UPLOAD`]).
+    pub(crate) fn max_upload(&self) -> u64 {
+        self.0.max_upload
+    }
 }
 
 /// A client for one n8n instance.
@@ -82,7 +90,7 @@ impl Client {
     /// Like [`Client::new`], with a caller-supplied `reqwest::Client`.
     pub fn with_reqwest(base_url: &str, api_key: impl AsRef<str>, http: reqwest::Client) -> Result<Self, Error> {
         let base = api_base(base_url)?;
-        let inner = Inner(Arc::new(Settings { auth: Auth::ApiKeyHeader(ApiKey::new(api_key)?) }));
+        let inner = Inner(Arc::new(Settings { auth: Auth::ApiKeyHeader(ApiKey::new(api_key)?), max_upload: crate::multipart::DEFAULT_MAX_UPLOAD }));
         Ok(Client { raw: generated::Client::new_with_client(&base, http, inner) })
     }
 

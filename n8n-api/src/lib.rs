@@ -20,6 +20,7 @@ mod client;
 mod error;
 #[allow(clippy::all, unused_imports, unused_mut, dead_code)]
 mod generated;
+pub mod multipart;
 mod operation;
 
 pub use client::{ApiKey, Client};

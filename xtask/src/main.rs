@@ -1,14 +1,64 @@
-fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let out = std::env::args().nth(2).unwrap();
-    let spec = n8n_api_codegen::load::from_path(path.as_ref()).unwrap();
-    let mut doc = spec.document.clone();
-    let log = n8n_api_codegen::normalize::normalize(&mut doc).unwrap();
-    for (r, c) in &log.changes { eprintln!("{r}: {c}"); }
-    std::fs::write(format!("{out}.json"), serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-    let t = std::time::Instant::now();
-    let g = n8n_api_codegen::generate::generate(&doc).unwrap_or_else(|e| { eprintln!("{e}"); std::process::exit(1) });
-    let h = n8n_api_codegen::format::Header { command: "x".into(), n8n_version: None, spec_sha256: spec.sha256.clone() };
-    std::fs::write(&out, n8n_api_codegen::format::format_file(&g.file, &h)).unwrap();
-    eprintln!("ops {} types {} in {:?}", g.operations.len(), g.types, t.elapsed());
+//! `cargo xtask`: the project's commands. A thin shell over the `n8n-api-codegen` library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+mod generate;
+mod spec;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "n8n-api project tasks", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the n8n-api client from spec/ (or any spec into any directory).
+    Generate(generate::Args),
+    /// Obtain a spec: from npm (`n8n@VERSION`), a file or a running instance.
+    #[command(subcommand)]
+    Spec(spec::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate::run(args),
+        Command::Spec(cmd) => spec::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
+
+/// `path` relative to the workspace root, for messages.
+pub fn rel(path: &Path) -> String {
+    path.strip_prefix(root()).unwrap_or(path).display().to_string()
+}
+
+#[allow(dead_code)]
+fn ensure(cond: bool, msg: &str) -> Result<()> {
+    if !cond {
+        bail!("{msg}");
+    }
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| rel(path))
 }

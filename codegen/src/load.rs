@@ -180,7 +180,7 @@ mod tests {
             "s",
         )
         .unwrap_err();
-        assert!(e.to_string().contains("paths./x.get.responses"), "{e}");
+        assert!(e.to_string().contains("at paths: invalid type: integer `7`, expected struct Responses"), "{e}");
     }
 
     #[test]

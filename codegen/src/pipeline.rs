@@ -33,6 +33,8 @@ pub struct Output {
     pub types: usize,
     /// What normalization changed.
     pub log: Log,
+    /// The public surface per tag (see [`generate::surface`]).
+    pub surface: std::collections::BTreeMap<String, String>,
     pub timings: Timings,
     /// The n8n release (from the lock), if known.
     pub n8n_version: Option<String>,
@@ -64,11 +66,13 @@ pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&st
     };
     let code = format::format_file(&generated.file, &header);
     timings.format = t.elapsed();
+    let surface = generate::surface(&generated.file, &generated.operations);
     Ok(Output {
         code,
         operations: generated.operations,
         types: generated.types,
         log,
+        surface,
         timings,
         n8n_version: n8n_version.map(str::to_string),
     })

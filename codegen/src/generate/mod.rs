@@ -20,6 +20,8 @@ pub mod model;
 mod multipart;
 mod open_enums;
 mod operations;
+mod surface;
+pub use surface::surface;
 mod typed_errors;
 
 /// What the generator produced.

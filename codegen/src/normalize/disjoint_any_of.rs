@@ -4,7 +4,8 @@
 //!
 //! An `anyOf` whose alternatives have pairwise different JSON types can match only one of them at
 //! a time, so it means exactly what `oneOf` means; it is rewritten to `oneOf`, which typify turns
-//! into an untagged enum that decodes every form.
+//! into an untagged enum that decodes every form. An alternative that only says `nullable: true`
+//! (n8n writes `anyOf: [string, object, {nullable: true}]`) becomes `nullable: true` on the union.
 
 use serde_json::{Map, Value};
 
@@ -34,13 +35,21 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     Ok(())
 }
 
+/// `{nullable: true}` (maybe with a description): an alternative that only admits null.
+fn null_only(alt: &Value) -> bool {
+    alt.as_object().is_some_and(|o| {
+        o.get("nullable") == Some(&Value::Bool(true)) && o.keys().all(|k| k == "nullable" || k == "description")
+    })
+}
+
 fn disjoint(root: &Value, map: &Map<String, Value>) -> bool {
     let Some(alts) = map.get("anyOf").and_then(Value::as_array) else { return false };
-    if alts.len() < 2 {
+    let typed: Vec<&Value> = alts.iter().filter(|a| !null_only(a)).collect();
+    if typed.len() < 2 {
         return false;
     }
     let mut seen = Vec::new();
-    for alt in alts {
+    for alt in typed {
         match json_type(root, alt) {
             Some(t) if !seen.contains(&t) => seen.push(t),
             _ => return false,
@@ -54,8 +63,12 @@ fn visit(root: &Value, v: &mut Value, pointer: &mut String, log: &mut Log) {
         Value::Object(map) => {
             if !map.contains_key("oneOf") && disjoint(root, map) {
                 let alts = map.shift_remove("anyOf").unwrap();
+                let (nulls, typed): (Vec<Value>, Vec<Value>) = alts.as_array().unwrap().iter().cloned().partition(null_only);
                 let idx = map.len();
-                map.shift_insert(idx, "oneOf".into(), alts);
+                map.shift_insert(idx, "oneOf".into(), Value::Array(typed));
+                if !nulls.is_empty() {
+                    map.insert("nullable".into(), Value::Bool(true));
+                }
                 log.change(format!("{}: anyOf of disjoint types -> oneOf", if pointer.is_empty() { "/" } else { pointer.as_str() }));
             }
             for (k, child) in map.iter_mut() {
@@ -91,13 +104,21 @@ mod tests {
                 "wf": { "type": "object", "properties": {
                     "staticData": { "anyOf": [ { "type": "string", "format": "jsonString" }, { "$ref": "#/components/schemas/obj" } ] },
                     "overlap": { "anyOf": [ { "type": "integer" }, { "type": "number" } ] },
-                    "partial": { "anyOf": [ { "type": "string" }, { "description": "anything" } ] }
+                    "partial": { "anyOf": [ { "type": "string" }, { "description": "anything" } ] },
+                    "withNull": { "anyOf": [ { "type": "string" }, { "type": "object" }, { "nullable": true } ] }
                 } },
                 "obj": { "type": "object" }
             }),
         );
         let log = run("disjoint-any-of", &mut doc);
-        insta::assert_snapshot!(log.join("\n"), @"/components/schemas/wf/properties/staticData: anyOf of disjoint types -> oneOf");
+        insta::assert_snapshot!(log.join("\n"), @r"
+        /components/schemas/wf/properties/staticData: anyOf of disjoint types -> oneOf
+        /components/schemas/wf/properties/withNull: anyOf of disjoint types -> oneOf
+        ");
+        assert_eq!(
+            doc.pointer("/components/schemas/wf/properties/withNull").unwrap(),
+            &json!({ "oneOf": [ { "type": "string" }, { "type": "object" } ], "nullable": true })
+        );
         assert!(doc.pointer("/components/schemas/wf/properties/staticData/oneOf/1/$ref").is_some());
         assert!(doc.pointer("/components/schemas/wf/properties/overlap/anyOf").is_some());
         assert!(doc.pointer("/components/schemas/wf/properties/partial/anyOf").is_some());

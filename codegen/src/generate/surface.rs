@@ -1,0 +1,125 @@
+//! The public surface of a generated client, per tag, as readable text.
+//!
+//! Snapshot tests keep one such text per tag, so a spec update shows up as a short, readable diff
+//! (methods, parameters, success and error types) instead of a 100k-line diff of generated code.
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+use syn::{ImplItem, Item};
+
+use super::model::{Operation, type_name};
+
+/// Tag -> description of every operation of that tag (operations without a tag under `untagged`).
+pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, String> {
+    let builder_items: Vec<&Item> = file
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items.iter().collect()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for op in operations {
+        let tag = op.tags.first().cloned().unwrap_or_else(|| "untagged".into());
+        let text = out.entry(tag).or_default();
+        text.push_str(&format!("{}  {} {}", op.method_name, op.method.to_ascii_uppercase(), op.path));
+        if !op.scopes.is_empty() {
+            text.push_str(&format!("  [{}]", op.scopes.join(", ")));
+        }
+        if op.beta {
+            text.push_str("  (beta)");
+        }
+        text.push('\n');
+        if let Some(Item::Struct(s)) = builder_items.iter().find(|i| matches!(i, Item::Struct(s) if s.ident == op.builder)) {
+            for f in s.fields.iter() {
+                let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+                if name == "client" || name == "form" {
+                    continue;
+                }
+                let (ty, required) = param_type(&f.ty);
+                text.push_str(&format!("  {name}: {ty}{}\n", if required { " (required)" } else { "" }));
+            }
+        }
+        let imp = builder_items.iter().find_map(|i| match i {
+            Item::Impl(imp) if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(op.builder.as_str()) => Some(imp),
+            _ => None,
+        });
+        if let Some(imp) = imp {
+            if op.multipart {
+                for item in &imp.items {
+                    if let ImplItem::Fn(f) = item {
+                        let body = tokens(&f.block);
+                        if body.contains("self . form .") {
+                            let arg = f.sig.inputs.iter().nth(1).map(|a| tokens(a)).unwrap_or_default();
+                            let mut ty = simplify(arg.split_once(':').map_or("", |x| x.1));
+                            // A generic parameter reads as its bound: `V: Into<FilePart>`.
+                            for g in f.sig.generics.type_params() {
+                                let bound = simplify(&tokens(&g.bounds));
+                                ty = ty.replace(&g.ident.to_string(), &format!("impl {bound}"));
+                            }
+                            text.push_str(&format!("  form {}: {ty}\n", f.sig.ident));
+                        }
+                    }
+                }
+            }
+            if let Some(send) = imp.items.iter().find_map(|i| match i {
+                ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+                _ => None,
+            }) {
+                text.push_str(&format!("  -> {}\n", simplify(&success(&send.sig.output))));
+            }
+        }
+        if !op.errors.is_empty() {
+            let errs: Vec<String> = op
+                .errors
+                .iter()
+                .map(|e| match &e.schema {
+                    Some(s) => format!("{} {}", e.status, type_name(s)),
+                    None => e.status.clone(),
+                })
+                .collect();
+            text.push_str(&format!("  errors: {}\n", errs.join(", ")));
+        }
+    }
+    out
+}
+
+fn self_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn tokens(t: &impl ToTokens) -> String {
+    t.to_token_stream().to_string()
+}
+
+/// `Result<Option<T>, String>` -> (T, false); `Result<T, String>` -> (T, true).
+fn param_type(ty: &syn::Type) -> (String, bool) {
+    let s = simplify(&tokens(ty));
+    let inner = s.strip_prefix("Result<").and_then(|x| x.strip_suffix(", String>")).unwrap_or(&s).to_string();
+    match inner.strip_prefix("Option<").and_then(|x| x.strip_suffix('>')) {
+        Some(t) => (t.to_string(), false),
+        None => (inner, true),
+    }
+}
+
+fn success(ret: &syn::ReturnType) -> String {
+    let s = simplify(&tokens(ret));
+    let s = s.trim_start_matches("->").trim();
+    let s = s.strip_prefix("Result<").unwrap_or(s);
+    let s = s.strip_prefix("ResponseValue<").unwrap_or(s);
+    s.split(">, crate").next().unwrap_or(s).to_string()
+}
+
+/// Drops paths and spacing from a token string: `:: std :: string :: String` -> `String`.
+fn simplify(s: &str) -> String {
+    let mut out = s.replace(' ', "");
+    for prefix in ["::std::string::", "::std::vec::", "::std::option::", "::std::result::", "::std::convert::", "::serde_json::", "::std::", "types::", "crate::multipart::"] {
+        out = out.replace(prefix, "");
+    }
+    out.replace(',', ", ").replace("impl", "impl ").replace("impl  ", "impl ").replace("+?", " + ?")
+}

@@ -1,0 +1,63 @@
+//! Forward compatibility of the generated types: what a newer n8n sends must still decode.
+
+use n8n_api::types;
+use serde_json::json;
+
+fn workflow_json() -> serde_json::Value {
+    json!({
+        "id": "2tUt1wbLX592XDdX", "name": "W", "description": null, "active": false, "activeVersionId": null,
+        "createdAt": "2026-11-01T10:00:00.000Z", "updatedAt": "2026-11-01T10:00:00.000Z", "isArchived": false,
+        "versionId": "v1", "versionCounter": 1, "sourceWorkflowId": null, "triggerCount": 0,
+        "nodes": [], "connections": {}, "nodeGroups": [], "settings": {}, "staticData": null, "meta": null,
+        "shared": [], "activeVersion": null
+    })
+}
+
+#[test]
+fn unknown_response_fields_decode() {
+    let mut w = workflow_json();
+    w["fieldFromTheFuture"] = json!({ "x": 1 });
+    let decoded: types::WorkflowPublicDtoGenerated = serde_json::from_value(w).unwrap();
+    assert_eq!(decoded.id, "2tUt1wbLX592XDdX");
+}
+
+#[test]
+fn unknown_enum_values_decode_and_round_trip() {
+    let known: types::GetExecutionResponseStatus = serde_json::from_value(json!("success")).unwrap();
+    assert_eq!(known, types::GetExecutionResponseStatus::Success);
+    let spec_unknown: types::GetExecutionResponseStatus = serde_json::from_value(json!("unknown")).unwrap();
+    assert_eq!(spec_unknown, types::GetExecutionResponseStatus::Unknown);
+    let newer: types::GetExecutionResponseStatus = serde_json::from_value(json!("paused")).unwrap();
+    assert_eq!(newer, types::GetExecutionResponseStatus::Unrecognized("paused".into()));
+    assert_eq!(serde_json::to_value(&newer).unwrap(), json!("paused"));
+    assert_eq!(newer.to_string(), "paused");
+    assert_eq!("paused".parse::<types::GetExecutionResponseStatus>().unwrap(), newer);
+}
+
+#[test]
+fn unknown_tagged_union_members_decode() {
+    let body = json!({
+        "message": "Import blocked: 2 issue(s)",
+        "issues": [
+            { "type": "workflow-conflict", "sourceWorkflowId": "a", "existingWorkflowId": "b", "name": "W" },
+            { "type": "issue-from-the-future", "detail": 1 }
+        ]
+    });
+    let decoded: types::ImportPackageConflict = serde_json::from_value(body).unwrap();
+    assert!(matches!(&decoded.issues[0], types::ImportBlockingIssue::WorkflowConflict { existing_workflow_id, .. } if existing_workflow_id == "b"));
+    match &decoded.issues[1] {
+        types::ImportBlockingIssue::Unrecognized(obj) => assert_eq!(obj["type"], "issue-from-the-future"),
+        other => panic!("expected Unrecognized, got {other:?}"),
+    }
+}
+
+#[test]
+fn static_data_decodes_as_string_and_as_object() {
+    let s: types::CreateWorkflowBodyStaticData = serde_json::from_value(json!("{\"lastId\":1}")).unwrap();
+    assert!(matches!(s, types::CreateWorkflowBodyStaticData::JsonString(ref v) if v == "{\"lastId\":1}"));
+    let o: types::CreateWorkflowBodyStaticData = serde_json::from_value(json!({ "lastId": 1 })).unwrap();
+    assert!(matches!(o, types::CreateWorkflowBodyStaticData::Object(ref m) if m["lastId"] == 1));
+    let component_string: types::WorkflowStaticData = serde_json::from_value(json!("{}")).unwrap();
+    let component_object: types::WorkflowStaticData = serde_json::from_value(json!({ "a": 1 })).unwrap();
+    assert_ne!(format!("{component_string:?}"), format!("{component_object:?}"));
+}

@@ -70,12 +70,16 @@ const KNOWN_MEMBERS: &[&str] = &[
 pub fn check_version(version: &str) -> Result<()> {
     let ok = !version.is_empty()
         && version.len() <= 64
-        && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
         && version.starts_with(|c: char| c.is_ascii_digit());
     if ok {
         Ok(())
     } else {
-        Err(Error::Fetch(format!("`{version}` is not an n8n version (expected something like 2.40.7)")))
+        Err(Error::Fetch(format!(
+            "`{version}` is not an n8n version (expected something like 2.40.7)"
+        )))
     }
 }
 
@@ -89,9 +93,16 @@ pub fn from_npm(version: &str) -> Result<Fetched> {
         .arg(tmp.path())
         .current_dir(tmp.path())
         .output()
-        .map_err(|e| Error::Fetch(format!("cannot run `npm` ({e}); install Node.js and npm, or use --from-file")))?;
+        .map_err(|e| {
+            Error::Fetch(format!(
+                "cannot run `npm` ({e}); install Node.js and npm, or use --from-file"
+            ))
+        })?;
     if !output.status.success() {
-        return Err(Error::Fetch(npm_failure(&package, &String::from_utf8_lossy(&output.stderr))));
+        return Err(Error::Fetch(npm_failure(
+            &package,
+            &String::from_utf8_lossy(&output.stderr),
+        )));
     }
     #[derive(Deserialize)]
     struct Packed {
@@ -108,7 +119,10 @@ pub fn from_npm(version: &str) -> Result<Fetched> {
         .next()
         .ok_or_else(|| Error::Fetch(format!("npm pack {package}: no package in npm's output")))?;
     if packed.name != "n8n" || packed.version != version {
-        return Err(Error::Fetch(format!("npm pack {package}: npm packed {}@{} instead", packed.name, packed.version)));
+        return Err(Error::Fetch(format!(
+            "npm pack {package}: npm packed {}@{} instead",
+            packed.name, packed.version
+        )));
     }
     let tarball = tmp.path().join(&packed.filename);
     let data = std::fs::read(&tarball).map_err(|e| Error::io(&tarball, e))?;
@@ -140,13 +154,19 @@ fn npm_failure(package: &str, stderr: &str) -> String {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("A complete log") && !l.starts_with("Log files"))
         .collect();
-    if errors.iter().any(|l| l.contains("ETARGET") || l.contains("No matching version")) {
+    if errors
+        .iter()
+        .any(|l| l.contains("ETARGET") || l.contains("No matching version"))
+    {
         return format!("{package} is not published (npm: no matching version)");
     }
     if errors.iter().any(|l| l.contains("E404")) {
         return format!("{package}: the registry has no such package (npm: E404)");
     }
-    let detail = errors.first().copied().unwrap_or_else(|| stderr.lines().last().unwrap_or("no output"));
+    let detail = errors
+        .first()
+        .copied()
+        .unwrap_or_else(|| stderr.lines().last().unwrap_or("no output"));
     format!("npm pack {package} failed: {detail}")
 }
 
@@ -168,23 +188,39 @@ pub fn verify_integrity(data: &[u8], integrity: &str, what: &str) -> Result<()> 
 /// Reads the spec member out of an npm tarball (gzip'd tar) without writing anything to disk.
 pub fn spec_from_tarball(data: &[u8], what: &str) -> Result<(String, Vec<u8>)> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(data));
-    let entries = archive.entries().map_err(|e| Error::Fetch(format!("{what}: not a gzip'd tar archive ({e})")))?;
+    let entries = archive
+        .entries()
+        .map_err(|e| Error::Fetch(format!("{what}: not a gzip'd tar archive ({e})")))?;
     let mut found: Option<(String, Vec<u8>)> = None;
     for entry in entries {
         let mut entry = entry.map_err(|e| Error::Fetch(format!("{what}: broken archive ({e})")))?;
-        let path = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let path = entry
+            .path()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !is_spec_member(&path) {
             continue;
         }
-        let rank = |p: &str| KNOWN_MEMBERS.iter().position(|k| *k == p).unwrap_or(KNOWN_MEMBERS.len());
+        let rank = |p: &str| {
+            KNOWN_MEMBERS
+                .iter()
+                .position(|k| *k == p)
+                .unwrap_or(KNOWN_MEMBERS.len())
+        };
         if found.as_ref().is_some_and(|(f, _)| rank(f) <= rank(&path)) {
             continue;
         }
         let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(|e| Error::Fetch(format!("{what}: cannot read {path} ({e})")))?;
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Fetch(format!("{what}: cannot read {path} ({e})")))?;
         found = Some((path, bytes));
     }
-    found.ok_or_else(|| Error::Fetch(format!("{what}: the package ships no public API spec (no package/dist/**/v1/openapi.yml)")))
+    found.ok_or_else(|| {
+        Error::Fetch(format!(
+            "{what}: the package ships no public API spec (no package/dist/**/v1/openapi.yml)"
+        ))
+    })
 }
 
 /// `package/dist/.../v1/openapi.yml`: where every n8n release since 0.196.0 keeps its spec.
@@ -222,12 +258,18 @@ pub fn from_url(url: &str, n8n_version: Option<&str>) -> Result<Fetched> {
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .map_err(|e| fail(e.to_string()))?;
-    let response = client.get(url).send().map_err(|e| fail(format!("request failed ({e})")))?;
+    let response = client
+        .get(url)
+        .send()
+        .map_err(|e| fail(format!("request failed ({e})")))?;
     let status = response.status();
     if !status.is_success() {
         return Err(fail(format!("HTTP {status}")));
     }
-    let bytes = response.bytes().map_err(|e| fail(format!("cannot read the body ({e})")))?.to_vec();
+    let bytes = response
+        .bytes()
+        .map_err(|e| fail(format!("cannot read the body ({e})")))?
+        .to_vec();
     load::from_bytes(&bytes, url)?;
     Ok(Fetched {
         lock: Lock {
@@ -252,23 +294,34 @@ pub fn write(fetched: &Fetched, dir: &Path) -> Result<(PathBuf, PathBuf)> {
     lock_json.push('\n');
     let spec_tmp = write_temp(dir, &fetched.bytes)?;
     let lock_tmp = write_temp(dir, lock_json.as_bytes())?;
-    spec_tmp.persist(&spec_path).map_err(|e| Error::io(&spec_path, e.error))?;
-    lock_tmp.persist(&lock_path).map_err(|e| Error::io(&lock_path, e.error))?;
+    spec_tmp
+        .persist(&spec_path)
+        .map_err(|e| Error::io(&spec_path, e.error))?;
+    lock_tmp
+        .persist(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e.error))?;
     Ok((spec_path, lock_path))
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    write_temp(dir, contents)?.persist(path).map_err(|e| Error::io(path, e.error))?;
+    write_temp(dir, contents)?
+        .persist(path)
+        .map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
 
 fn write_temp(dir: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
     use std::io::Write;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(contents).and_then(|_| tmp.as_file().sync_all()).map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.write_all(contents)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(tmp.path(), e))?;
     Ok(tmp)
 }
 
@@ -317,7 +370,10 @@ mod tests {
     fn a_tarball_without_a_spec_says_so() {
         let data = tarball(&[("package/package.json", b"{}")]);
         let e = spec_from_tarball(&data, "n8n-0.73.1.tgz").unwrap_err();
-        assert_eq!(e.to_string(), "n8n-0.73.1.tgz: the package ships no public API spec (no package/dist/**/v1/openapi.yml)");
+        assert_eq!(
+            e.to_string(),
+            "n8n-0.73.1.tgz: the package ships no public API spec (no package/dist/**/v1/openapi.yml)"
+        );
         let e = spec_from_tarball(b"junk", "x.tgz").unwrap_err();
         assert!(e.to_string().starts_with("x.tgz: "), "{e}");
     }
@@ -325,7 +381,10 @@ mod tests {
     #[test]
     fn integrity_is_checked() {
         let data = b"tarball";
-        let good = format!("sha512-{}", base64::engine::general_purpose::STANDARD.encode(Sha512::digest(data)));
+        let good = format!(
+            "sha512-{}",
+            base64::engine::general_purpose::STANDARD.encode(Sha512::digest(data))
+        );
         verify_integrity(data, &good, "t.tgz").unwrap();
         let e = verify_integrity(b"tampered", &good, "t.tgz").unwrap_err();
         assert!(e.to_string().starts_with("t.tgz: integrity mismatch"), "{e}");
@@ -344,8 +403,14 @@ mod tests {
     #[test]
     fn npm_failures_read_as_one_line() {
         let stderr = "npm error code ETARGET\nnpm error notarget No matching version found for n8n@9.9.9.\nnpm error A complete log of this run can be found in: /x";
-        assert_eq!(npm_failure("n8n@9.9.9", stderr), "n8n@9.9.9 is not published (npm: no matching version)");
-        assert_eq!(npm_failure("n8n@1.0.0", "npm error code ECONNREFUSED\n"), "npm pack n8n@1.0.0 failed: code ECONNREFUSED");
+        assert_eq!(
+            npm_failure("n8n@9.9.9", stderr),
+            "n8n@9.9.9 is not published (npm: no matching version)"
+        );
+        assert_eq!(
+            npm_failure("n8n@1.0.0", "npm error code ECONNREFUSED\n"),
+            "npm pack n8n@1.0.0 failed: code ECONNREFUSED"
+        );
     }
 
     #[test]

@@ -116,9 +116,8 @@ fn check_openapi_3_0(doc: &Value, origin: &str) -> Result<()> {
     }
     // The typed model progenitor uses must accept the document too; report where it does not.
     let de = doc.clone();
-    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(de).map_err(|e| {
-        fail(format!("at {}: {}", e.path(), e.inner()))
-    })?;
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(de)
+        .map_err(|e| fail(format!("at {}: {}", e.path(), e.inner())))?;
     Ok(())
 }
 
@@ -164,13 +163,20 @@ mod tests {
     #[test]
     fn broken_yaml_names_the_origin() {
         let e = from_bytes(b"openapi: 3.0.0\npaths: [\n", "spec/openapi.yml").unwrap_err();
-        assert!(e.to_string().starts_with("spec/openapi.yml: not a valid YAML or JSON document"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("spec/openapi.yml: not a valid YAML or JSON document"),
+            "{e}"
+        );
     }
 
     #[test]
     fn swagger_2_is_refused() {
         let e = from_bytes(b"swagger: '2.0'\npaths: {}\n", "s").unwrap_err();
-        assert_eq!(e.to_string(), "s: not an OpenAPI 3.0 document: no `openapi` version field");
+        assert_eq!(
+            e.to_string(),
+            "s: not an OpenAPI 3.0 document: no `openapi` version field"
+        );
     }
 
     #[test]
@@ -180,7 +186,11 @@ mod tests {
             "s",
         )
         .unwrap_err();
-        assert!(e.to_string().contains("at paths: invalid type: integer `7`, expected struct Responses"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("at paths: invalid type: integer `7`, expected struct Responses"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -50,7 +50,10 @@ pub fn run(bytes: &[u8], origin: &str, n8n_version: Option<&str>, command: &str)
 
 /// Runs the stages after loading.
 pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&str>, command: &str) -> Result<Output> {
-    let mut timings = Timings { load: load_time, ..Default::default() };
+    let mut timings = Timings {
+        load: load_time,
+        ..Default::default()
+    };
     let t = Instant::now();
     let mut doc = spec.document;
     let log = normalize::normalize(&mut doc)?;
@@ -107,9 +110,15 @@ pub fn expected_files(crate_dir: &Path, output: &Output) -> Result<Vec<(PathBuf,
     let manifest_path = crate_dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
     let manifest = with_version(&manifest, output.n8n_version.as_deref()).ok_or_else(|| {
-        Error::Fetch(format!("{}: no `version = \"...\"` line in [package]", manifest_path.display()))
+        Error::Fetch(format!(
+            "{}: no `version = \"...\"` line in [package]",
+            manifest_path.display()
+        ))
     })?;
-    Ok(vec![(crate_dir.join(GENERATED_FILE), output.code.clone()), (manifest_path, manifest)])
+    Ok(vec![
+        (crate_dir.join(GENERATED_FILE), output.code.clone()),
+        (manifest_path, manifest),
+    ])
 }
 
 /// The generated files of `crate_dir` that differ from `output`.
@@ -174,13 +183,14 @@ fn with_version(manifest: &str, n8n_version: Option<&str>) -> Option<String> {
     let mut done = false;
     for line in manifest.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        if !done && trimmed.starts_with("version") {
-            if let Some((_, rest)) = trimmed.split_once('=') {
-                let current = rest.trim().trim_matches('"');
-                out.push_str(&format!("version = \"{}\"\n", crate_version(current, n8n_version)));
-                done = true;
-                continue;
-            }
+        if !done
+            && trimmed.starts_with("version")
+            && let Some((_, rest)) = trimmed.split_once('=')
+        {
+            let current = rest.trim().trim_matches('"');
+            out.push_str(&format!("version = \"{}\"\n", crate_version(current, n8n_version)));
+            done = true;
+            continue;
         }
         out.push_str(line);
     }

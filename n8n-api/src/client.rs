@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -20,7 +21,8 @@ impl ApiKey {
         if key.is_empty() {
             return Err(Error::config("the API key is empty"));
         }
-        let mut value = HeaderValue::from_str(key).map_err(|_| Error::config("the API key contains characters an HTTP header cannot carry"))?;
+        let mut value = HeaderValue::from_str(key)
+            .map_err(|_| Error::config("the API key contains characters an HTTP header cannot carry"))?;
         value.set_sensitive(true);
         Ok(ApiKey(value))
     }
@@ -84,14 +86,22 @@ impl Client {
     /// trailing slash, or below a sub-path such as `https://example.com/n8n`) or its API base
     /// (`https://n8n.example.com/api/v1`).
     pub fn new(base_url: &str, api_key: impl AsRef<str>) -> Result<Self, Error> {
-        Self::with_reqwest(base_url, api_key, reqwest::Client::new())
+        Self::builder(base_url, api_key).build()
     }
 
-    /// Like [`Client::new`], with a caller-supplied `reqwest::Client`.
-    pub fn with_reqwest(base_url: &str, api_key: impl AsRef<str>, http: reqwest::Client) -> Result<Self, Error> {
-        let base = api_base(base_url)?;
-        let inner = Inner(Arc::new(Settings { auth: Auth::ApiKeyHeader(ApiKey::new(api_key)?), max_upload: crate::multipart::DEFAULT_MAX_UPLOAD }));
-        Ok(Client { raw: generated::Client::new_with_client(&base, http, inner) })
+    /// A builder for the rest of the configuration (timeouts, user agent, bearer auth, a
+    /// caller-supplied `reqwest::Client`, upload limit).
+    pub fn builder(base_url: &str, api_key: impl AsRef<str>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.to_string(),
+            api_key: ApiKey::new(api_key),
+            bearer: false,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            user_agent: None,
+            http: None,
+            max_upload: crate::multipart::DEFAULT_MAX_UPLOAD,
+        }
     }
 
     /// A client configured from `N8N_API_URL` and `N8N_API_KEY`.
@@ -107,10 +117,105 @@ impl Client {
     }
 }
 
+/// Default whole-request timeout. Streaming downloads (package export) are bounded by it too;
+/// raise it with [`ClientBuilder::timeout`] for very large packages.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Configures a [`Client`]; made by [`Client::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    api_key: Result<ApiKey, Error>,
+    bearer: bool,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    max_upload: u64,
+}
+
+impl ClientBuilder {
+    /// Sends the key as `Authorization: Bearer <key>` instead of n8n's `X-N8N-API-KEY` header.
+    pub fn bearer_auth(mut self) -> Self {
+        self.bearer = true;
+        self
+    }
+
+    /// Whole-request timeout (default 60 s); `None` for no limit.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `n8n-api-rs/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses this `reqwest::Client` as it is (its timeouts and user agent win over the builder's).
+    pub fn reqwest_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Largest multipart upload the client sends (default 16 MiB, n8n's default
+    /// `N8N_ENDPOINTS_PAYLOAD_SIZE_MAX`). A larger package is refused before any byte is sent.
+    pub fn max_upload_bytes(mut self, bytes: u64) -> Self {
+        self.max_upload = bytes;
+        self
+    }
+
+    /// Builds the client; fails on a bad base URL or API key.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = api_base(&self.base_url)?;
+        let key = self.api_key?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut b = reqwest::Client::builder().user_agent(
+                    self.user_agent
+                        .unwrap_or_else(|| concat!("n8n-api-rs/", env!("CARGO_PKG_VERSION")).to_string()),
+                );
+                if let Some(t) = self.timeout {
+                    b = b.timeout(t);
+                }
+                if let Some(t) = self.connect_timeout {
+                    b = b.connect_timeout(t);
+                }
+                b.build()
+                    .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        let auth = if self.bearer {
+            Auth::Bearer(key)
+        } else {
+            Auth::ApiKeyHeader(key)
+        };
+        let inner = Inner(Arc::new(Settings {
+            auth,
+            max_upload: self.max_upload,
+        }));
+        Ok(Client {
+            raw: generated::Client::new_with_client(&base, http, inner),
+        })
+    }
+}
+
 /// Normalizes what a user calls "the n8n URL" into the API base (`<instance>/api/v1`).
 pub(crate) fn api_base(input: &str) -> Result<String, Error> {
     let bad = |why: &str| Error::config(format!("base URL `{input}`: {why}"));
-    let url = reqwest::Url::parse(input.trim()).map_err(|e| bad(&format!("{e} (expected e.g. https://n8n.example.com)")))?;
+    let url =
+        reqwest::Url::parse(input.trim()).map_err(|e| bad(&format!("{e} (expected e.g. https://n8n.example.com)")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("the scheme must be http or https"));
     }
@@ -121,7 +226,9 @@ pub(crate) fn api_base(input: &str) -> Result<String, Error> {
         return Err(bad("a base URL cannot have a query or fragment"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("credentials in the URL are not supported; pass the API key instead"));
+        return Err(bad(
+            "credentials in the URL are not supported; pass the API key instead",
+        ));
     }
     let mut base = url.as_str().trim_end_matches('/').to_string();
     if !base.ends_with("/api/v1") {
@@ -131,14 +238,19 @@ pub(crate) fn api_base(input: &str) -> Result<String, Error> {
 }
 
 impl ClientHooks<Inner> for generated::Client {
-    async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), progenitor_client::Error<E>> {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
         let headers = request.headers_mut();
         match &self.inner().0.auth {
             Auth::ApiKeyHeader(key) => {
                 headers.insert(API_KEY_HEADER, key.0.clone());
             }
             Auth::Bearer(key) => {
-                let mut value = HeaderValue::from_bytes(&[b"Bearer ", key.0.as_bytes()].concat()).expect("a valid key makes a valid header");
+                let mut value = HeaderValue::from_bytes(&[b"Bearer ", key.0.as_bytes()].concat())
+                    .expect("a valid key makes a valid header");
                 value.set_sensitive(true);
                 headers.insert(reqwest::header::AUTHORIZATION, value);
             }
@@ -167,7 +279,12 @@ mod tests {
 
     #[test]
     fn bad_base_urls_say_why() {
-        assert!(api_base("n8n.example.com").unwrap_err().to_string().contains("relative URL without a base"));
+        assert!(
+            api_base("n8n.example.com")
+                .unwrap_err()
+                .to_string()
+                .contains("relative URL without a base")
+        );
         assert!(api_base("https://x/?a=1").unwrap_err().to_string().contains("query"));
         assert!(api_base("ftp://x").unwrap_err().to_string().contains("scheme"));
     }

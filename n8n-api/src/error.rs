@@ -54,7 +54,10 @@ pub enum ErrorKind {
 
 impl Error {
     pub(crate) fn new(operation: &'static str, kind: ErrorKind) -> Self {
-        Error { operation, kind: Box::new(kind) }
+        Error {
+            operation,
+            kind: Box::new(kind),
+        }
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
@@ -108,7 +111,10 @@ impl Error {
                 }
             }
             P::ErrorResponse(rv) => api_error(operation, rv.status(), &[]),
-            P::InvalidResponsePayload(bytes, source) => ErrorKind::Decode { excerpt: excerpt_at(&bytes, &source), source },
+            P::InvalidResponsePayload(bytes, source) => ErrorKind::Decode {
+                excerpt: excerpt_at(&bytes, &source),
+                source,
+            },
             P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => ErrorKind::Transport(e),
             P::InvalidRequest(s) => ErrorKind::InvalidRequest(s),
             P::Custom(s) => ErrorKind::Other(s),
@@ -118,7 +124,10 @@ impl Error {
 }
 
 /// Maps the result of a generated `send_unmapped()` into the crate's result.
-pub(crate) async fn finish<T>(operation: &'static str, result: Result<ResponseValue<T>, progenitor_client::Error<()>>) -> Result<ResponseValue<T>, Error> {
+pub(crate) async fn finish<T>(
+    operation: &'static str,
+    result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
+) -> Result<ResponseValue<T>, Error> {
     match result {
         Ok(value) => Ok(value),
         Err(e) => Err(Error::from_progenitor(operation, e).await),
@@ -135,7 +144,13 @@ fn api_error(operation: &str, status: StatusCode, bytes: &[u8]) -> ErrorKind {
         })
     };
     let body = decode_error_body(operation, status.as_u16(), bytes).and_then(Result::ok);
-    ErrorKind::Api { status, message: field("message"), code: field("code"), body, raw: excerpt(bytes, 0) }
+    ErrorKind::Api {
+        status,
+        message: field("message"),
+        code: field("code"),
+        body,
+        raw: excerpt(bytes, 0),
+    }
 }
 
 /// At most [`BODY_EXCERPT`] bytes of `bytes` starting near `from`, as lossy UTF-8.
@@ -173,7 +188,9 @@ impl fmt::Display for Error {
             write!(f, "{}: ", self.operation)?;
         }
         match &*self.kind {
-            ErrorKind::Api { status, message, raw, .. } => {
+            ErrorKind::Api {
+                status, message, raw, ..
+            } => {
                 write!(f, "{status}")?;
                 match message {
                     Some(m) => write!(f, ": {m}"),
@@ -181,7 +198,9 @@ impl fmt::Display for Error {
                     None => write!(f, ": {}", raw.chars().take(200).collect::<String>()),
                 }
             }
-            ErrorKind::Decode { excerpt, source } => write!(f, "the response does not match the spec: {source}; near: {excerpt}"),
+            ErrorKind::Decode { excerpt, source } => {
+                write!(f, "the response does not match the spec: {source}; near: {excerpt}")
+            }
             ErrorKind::Transport(e) => {
                 write!(f, "request failed: {e}")?;
                 let mut source = std::error::Error::source(e);
@@ -200,7 +219,10 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error").field("operation", &self.operation).field("kind", &self.kind).finish()
+        f.debug_struct("Error")
+            .field("operation", &self.operation)
+            .field("kind", &self.kind)
+            .finish()
     }
 }
 

@@ -18,12 +18,14 @@
 
 mod client;
 mod error;
+#[rustfmt::skip]
 #[allow(clippy::all, unused_imports, unused_mut, dead_code)]
 mod generated;
 pub mod multipart;
 mod operation;
+pub mod packages;
 
-pub use client::{ApiKey, Client};
+pub use client::{ApiKey, Client, ClientBuilder};
 pub use error::{Error, ErrorKind};
 pub use generated::prelude::*;
 pub use generated::{ErrorBody, OPERATIONS, builder, types};

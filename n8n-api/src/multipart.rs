@@ -29,7 +29,10 @@ enum Source {
     Bytes(Bytes),
     Path(PathBuf),
     /// Taken on first use: a request with a streamed body cannot be sent twice.
-    Stream { len: u64, stream: Arc<Mutex<Option<ByteChunks>>> },
+    Stream {
+        len: u64,
+        stream: Arc<Mutex<Option<ByteChunks>>>,
+    },
 }
 
 impl FilePart {
@@ -47,11 +50,21 @@ impl FilePart {
 
     /// A stream of `len` bytes (the length lets the client check the upload limit before sending).
     pub fn stream(stream: impl Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync + 'static, len: u64) -> Self {
-        Self::new(Source::Stream { len, stream: Arc::new(Mutex::new(Some(Box::pin(stream)))) }, None)
+        Self::new(
+            Source::Stream {
+                len,
+                stream: Arc::new(Mutex::new(Some(Box::pin(stream)))),
+            },
+            None,
+        )
     }
 
     fn new(source: Source, file_name: Option<String>) -> Self {
-        FilePart { source, file_name, check_gzip: true }
+        FilePart {
+            source,
+            file_name,
+            check_gzip: true,
+        }
     }
 
     /// The file name sent in the part's `Content-Disposition`.
@@ -93,7 +106,10 @@ impl fmt::Debug for FilePart {
             Source::Path(p) => p.display().to_string(),
             Source::Stream { len, .. } => format!("stream of {len} bytes"),
         };
-        f.debug_struct("FilePart").field("source", &source).field("file_name", &self.file_name).finish()
+        f.debug_struct("FilePart")
+            .field("source", &source)
+            .field("file_name", &self.file_name)
+            .finish()
     }
 }
 
@@ -151,8 +167,17 @@ impl Form {
     }
 
     /// Checks the form and makes it the body of `request`. Nothing is sent if this fails.
-    pub async fn attach(self, request: &mut reqwest::Request, required: &[&str], max_upload: u64) -> Result<(), String> {
-        let missing: Vec<&str> = required.iter().copied().filter(|r| !self.fields.iter().any(|(n, _)| n == r)).collect();
+    pub async fn attach(
+        self,
+        request: &mut reqwest::Request,
+        required: &[&str],
+        max_upload: u64,
+    ) -> Result<(), String> {
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|r| !self.fields.iter().any(|(n, _)| n == r))
+            .collect();
         if !missing.is_empty() {
             return Err(format!("missing required form field(s): {}", missing.join(", ")));
         }
@@ -178,7 +203,10 @@ impl Form {
             ));
         }
         let content_type = format!("multipart/form-data; boundary={}", form.boundary());
-        request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_str(&content_type).expect("a boundary is a valid header"));
+        request.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_str(&content_type).expect("a boundary is a valid header"),
+        );
         *request.body_mut() = Some(reqwest::Body::wrap_stream(form.into_stream()));
         Ok(())
     }
@@ -188,7 +216,9 @@ async fn file_part(name: &str, part: FilePart, gzip: bool) -> Result<(reqwest::m
     let check = gzip && part.check_gzip;
     let file_name = part.file_name.clone().unwrap_or_else(|| name.to_string());
     let not_gzip = |what: &str| {
-        format!("form field `{name}`: {what} is not a gzip archive (it does not start with 1f 8b); use FilePart::allow_non_gzip() to send it anyway")
+        format!(
+            "form field `{name}`: {what} is not a gzip archive (it does not start with 1f 8b); use FilePart::allow_non_gzip() to send it anyway"
+        )
     };
     let (p, len) = match part.source {
         Source::Bytes(bytes) => {
@@ -196,23 +226,40 @@ async fn file_part(name: &str, part: FilePart, gzip: bool) -> Result<(reqwest::m
                 return Err(not_gzip("the content"));
             }
             let len = bytes.len() as u64;
-            (reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes), len), len)
+            (
+                reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes), len),
+                len,
+            )
         }
         Source::Path(path) => {
             use tokio::io::AsyncReadExt;
             let shown = path.display().to_string();
-            let mut file = tokio::fs::File::open(&path).await.map_err(|e| format!("form field `{name}`: {shown}: {e}"))?;
-            let len = file.metadata().await.map_err(|e| format!("form field `{name}`: {shown}: {e}"))?.len();
+            let mut file = tokio::fs::File::open(&path)
+                .await
+                .map_err(|e| format!("form field `{name}`: {shown}: {e}"))?;
+            let len = file
+                .metadata()
+                .await
+                .map_err(|e| format!("form field `{name}`: {shown}: {e}"))?
+                .len();
             if check {
                 let mut magic = [0u8; 2];
-                let n = file.read(&mut magic).await.map_err(|e| format!("form field `{name}`: {shown}: {e}"))?;
+                let n = file
+                    .read(&mut magic)
+                    .await
+                    .map_err(|e| format!("form field `{name}`: {shown}: {e}"))?;
                 if n < 2 || magic != GZIP_MAGIC {
                     return Err(not_gzip(&shown));
                 }
                 use tokio::io::AsyncSeekExt;
-                file.seek(std::io::SeekFrom::Start(0)).await.map_err(|e| format!("form field `{name}`: {shown}: {e}"))?;
+                file.seek(std::io::SeekFrom::Start(0))
+                    .await
+                    .map_err(|e| format!("form field `{name}`: {shown}: {e}"))?;
             }
-            (reqwest::multipart::Part::stream_with_length(reqwest::Body::from(file), len), len)
+            (
+                reqwest::multipart::Part::stream_with_length(reqwest::Body::from(file), len),
+                len,
+            )
         }
         Source::Stream { len, stream } => {
             let stream = stream
@@ -220,11 +267,21 @@ async fn file_part(name: &str, part: FilePart, gzip: bool) -> Result<(reqwest::m
                 .map_err(|_| format!("form field `{name}`: the stream is poisoned"))?
                 .take()
                 .ok_or_else(|| format!("form field `{name}`: the stream was already sent once"))?;
-            let stream = if check { gzip_checked(stream, name.to_string()) } else { stream };
-            (reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), len), len)
+            let stream = if check {
+                gzip_checked(stream, name.to_string())
+            } else {
+                stream
+            };
+            (
+                reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), len),
+                len,
+            )
         }
     };
-    let p = p.file_name(file_name).mime_str("application/octet-stream").map_err(|e| e.to_string())?;
+    let p = p
+        .file_name(file_name)
+        .mime_str("application/octet-stream")
+        .map_err(|e| e.to_string())?;
     Ok((p, len))
 }
 
@@ -237,7 +294,10 @@ fn gzip_checked(stream: ByteChunks, name: String) -> ByteChunks {
         if seen.len() < 2 {
             seen.extend(chunk.iter().take(2 - seen.len()));
             if seen.len() == 2 && seen != GZIP_MAGIC {
-                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("form field `{name}`: the stream is not a gzip archive")));
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("form field `{name}`: the stream is not a gzip archive"),
+                ));
             }
         }
         Ok(chunk)

@@ -4,5 +4,45 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// The running n8n the end-to-end suite talks to (written by `cargo xtask n8n start`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Instance {
+    pub url: String,
+    pub api_key: String,
+}
+
+/// Reads the instance file (`$N8N_API_E2E_INSTANCE`, else `target/n8n/instance.json`).
+/// Panics with instructions when there is none: an end-to-end test never skips silently.
+pub fn instance() -> Instance {
+    let path = std::env::var_os("N8N_API_E2E_INSTANCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/n8n/instance.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "no running n8n for the end-to-end tests: cannot read {} ({e}). Start one with `cargo xtask n8n start`, or run everything with `cargo xtask test`.",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not an instance file ({e})", path.display()))
+}
+
+/// A name no other test run uses.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}-{}-{nanos:x}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }

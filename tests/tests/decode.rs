@@ -44,7 +44,9 @@ fn unknown_tagged_union_members_decode() {
         ]
     });
     let decoded: types::ImportPackageConflict = serde_json::from_value(body).unwrap();
-    assert!(matches!(&decoded.issues[0], types::ImportBlockingIssue::WorkflowConflict { existing_workflow_id, .. } if existing_workflow_id == "b"));
+    assert!(
+        matches!(&decoded.issues[0], types::ImportBlockingIssue::WorkflowConflict { existing_workflow_id, .. } if existing_workflow_id == "b")
+    );
     match &decoded.issues[1] {
         types::ImportBlockingIssue::Unrecognized(obj) => assert_eq!(obj["type"], "issue-from-the-future"),
         other => panic!("expected Unrecognized, got {other:?}"),

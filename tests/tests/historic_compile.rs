@@ -27,7 +27,11 @@ fn build(version: &str) {
         .args(["build", "--quiet"])
         .output()
         .unwrap();
-    assert!(output.status.success(), "the client of n8n {version} does not compile:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "the client of n8n {version} does not compile:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]

@@ -63,7 +63,10 @@ fn main_crate(check: bool) -> Result<ExitCode> {
     let state = if written.is_empty() {
         "unchanged".to_string()
     } else {
-        format!("changed: {}", written.iter().map(|p| rel(p)).collect::<Vec<_>>().join(", "))
+        format!(
+            "changed: {}",
+            written.iter().map(|p| rel(p)).collect::<Vec<_>>().join(", ")
+        )
     };
     println!("{}", summary(&state));
     Ok(ExitCode::SUCCESS)
@@ -83,7 +86,10 @@ fn standalone(spec: &std::path::Path, out: &std::path::Path, n8n: Option<&str>) 
     let command = format!("{COMMAND} --spec {}", spec.display());
     let output = pipeline::run(&bytes, &spec.display().to_string(), version.as_deref(), &command)?;
     if out.exists() && out.join("Cargo.toml").exists() && !out.join(pipeline::GENERATED_FILE).exists() {
-        bail!("{}: holds a crate this command did not generate; choose an empty directory", out.display());
+        bail!(
+            "{}: holds a crate this command did not generate; choose an empty directory",
+            out.display()
+        );
     }
     pipeline::write_standalone(&root().join("n8n-api"), out, &output)?;
     println!(
@@ -100,7 +106,11 @@ fn standalone(spec: &std::path::Path, out: &std::path::Path, n8n: Option<&str>) 
 /// A unified diff of at most `max_lines` lines.
 fn short_diff(old: &str, new: &str, max_lines: usize) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(2).header("committed", "generated").to_string();
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header("committed", "generated")
+        .to_string();
     let lines: Vec<&str> = text.lines().collect();
     let mut out = lines.iter().take(max_lines).copied().collect::<Vec<_>>().join("\n");
     if lines.len() > max_lines {

@@ -6,8 +6,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod e2e;
 mod generate;
+mod n8n;
 mod spec;
+mod test;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "n8n-api project tasks", version)]
@@ -23,6 +26,11 @@ enum Command {
     /// Obtain a spec: from npm (`n8n@VERSION`), a file or a running instance.
     #[command(subcommand)]
     Spec(spec::Command),
+    /// A real n8n on loopback: start (installing it once), stop, status.
+    #[command(subcommand)]
+    N8n(n8n::NCommand),
+    /// Run every check CI runs: format, lint, freshness, tests, end-to-end against a real n8n.
+    Test(test::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +38,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Spec(cmd) => spec::run(cmd),
+        Command::Test(args) => test::run(args),
+        Command::N8n(cmd) => n8n::run(cmd),
     };
     match result {
         Ok(code) => code,
@@ -42,7 +52,10 @@ fn main() -> ExitCode {
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
 }
 
 /// `path` relative to the workspace root, for messages.

@@ -46,9 +46,17 @@ pub fn generate(doc: &Value) -> Result<Generated> {
     open_enums::apply(&mut file);
     typed_errors::apply(&mut file, &operations)?;
     multipart::apply(&mut file, doc, &operations)?;
-    file.items.extend(syn::parse2::<syn::File>(operations::tokens(&operations)).map_err(|e| Error::Format(e.to_string()))?.items);
+    file.items.extend(
+        syn::parse2::<syn::File>(operations::tokens(&operations))
+            .map_err(|e| Error::Format(e.to_string()))?
+            .items,
+    );
     let types = count_types(&file);
-    Ok(Generated { file, operations, types })
+    Ok(Generated {
+        file,
+        operations,
+        types,
+    })
 }
 
 fn settings() -> GenerationSettings {
@@ -64,7 +72,10 @@ fn settings() -> GenerationSettings {
 fn run_progenitor(spec: &openapiv3::OpenAPI, doc: &Value) -> Result<TokenStream> {
     match quiet_catch(|| Generator::new(&settings()).generate_tokens(spec)) {
         Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(e)) => Err(Error::Generate { operation: culprit(spec, doc).unwrap_or_else(|| "(spec)".into()), message: e.to_string() }),
+        Ok(Err(e)) => Err(Error::Generate {
+            operation: culprit(spec, doc).unwrap_or_else(|| "(spec)".into()),
+            message: e.to_string(),
+        }),
         Err(panic) => Err(Error::Generate {
             operation: culprit(spec, doc).unwrap_or_else(|| "(spec)".into()),
             message: format!("progenitor panicked: {panic}"),
@@ -98,7 +109,10 @@ fn culprit(spec: &openapiv3::OpenAPI, doc: &Value) -> Option<String> {
                 }
             }
         }
-        let failed = !matches!(quiet_catch(|| Generator::new(&settings()).generate_tokens(&one)), Ok(Ok(_)));
+        let failed = !matches!(
+            quiet_catch(|| Generator::new(&settings()).generate_tokens(&one)),
+            Ok(Ok(_))
+        );
         if failed {
             return Some(format!("{} ({} {})", op.id, op.method.to_ascii_uppercase(), op.path));
         }

@@ -54,7 +54,11 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
     raw_operations(doc)
         .into_iter()
         .map(|(path, method, op)| {
-            let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             let str_of = |k: &str| op.get(k).and_then(Value::as_str).map(str::to_string);
             let tags: Vec<String> = op
                 .get("tags")
@@ -74,7 +78,12 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                 .flatten()
                 .map(|(status, e)| ErrorStatus {
                     status: status.clone(),
-                    description: e.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_string(),
+                    description: e
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
                     schema: e
                         .pointer("/schema/$ref")
                         .and_then(Value::as_str)
@@ -86,7 +95,12 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                 method_name: progenitor_name(&id),
                 builder: progenitor_name(&id).to_pascal_case(),
                 scopes: str_of("x-required-scope")
-                    .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+                    .map(|s| {
+                        s.split(',')
+                            .map(|x| x.trim().to_string())
+                            .filter(|x| !x.is_empty())
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 multipart: op.get(MULTIPART_EXTENSION).is_some(),
                 id,
@@ -108,7 +122,9 @@ fn starts_beta(s: &str) -> bool {
 
 /// The snake_case name progenitor gives an operation id.
 pub fn progenitor_name(id: &str) -> String {
-    id.replace('\'', "").replace(|c: char| !c.is_alphanumeric() && c != '_', "-").to_snake_case()
+    id.replace('\'', "")
+        .replace(|c: char| !c.is_alphanumeric() && c != '_', "-")
+        .to_snake_case()
 }
 
 /// The Rust type name typify gives a component schema.

@@ -38,7 +38,10 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation])
 }
 
 fn fail(op: &Operation, message: &str) -> Error {
-    Error::Generate { operation: op.id.clone(), message: format!("multipart: {message}") }
+    Error::Generate {
+        operation: op.id.clone(),
+        message: format!("multipart: {message}"),
+    }
 }
 
 struct FormField {
@@ -48,12 +51,27 @@ struct FormField {
 
 fn fields(op: &Operation, ext: &Value) -> Result<(Vec<FormField>, Vec<String>)> {
     let schema = ext.get("schema").ok_or_else(|| fail(op, "no schema"))?;
-    let required: Vec<String> =
-        schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    let required: Vec<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
     let mut out = Vec::new();
-    for (name, prop) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+    for (name, prop) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let ident = setter_ident(name);
-        let description = prop.get("description").and_then(Value::as_str).unwrap_or("").trim().to_string();
+        let description = prop
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim()
+            .to_string();
         let mut doc = description.clone();
         if required.contains(name) {
             doc.push_str("\n\nRequired.");
@@ -121,14 +139,20 @@ fn fields(op: &Operation, ext: &Value) -> Result<(Vec<FormField>, Vec<String>)> 
                 }
             }
         };
-        out.push(FormField { name: name.clone(), setter });
+        out.push(FormField {
+            name: name.clone(),
+            setter,
+        });
     }
     Ok((out, required))
 }
 
 /// The spec says the file is gzip'd: its encoding's content type, or its description.
 fn mentions_gzip(_op: &Operation, ext: &Value, name: &str, description: &str) -> bool {
-    let content_type = ext.pointer(&format!("/encoding/{name}/contentType")).and_then(Value::as_str).unwrap_or("");
+    let content_type = ext
+        .pointer(&format!("/encoding/{name}/contentType"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
     content_type.contains("gzip") || description.to_ascii_lowercase().contains("gzip")
 }
 
@@ -163,8 +187,14 @@ fn extend_builder(builder: &mut [Item], op: &Operation, ext: &Value) -> Result<(
             _ => None,
         })
         .ok_or_else(|| fail(op, "no builder struct"))?;
-    let syn::Fields::Named(named) = &mut strukt.fields else { return Err(fail(op, "builder struct has no named fields")) };
-    named.named.push(syn::Field::parse_named.parse2(quote!(form: crate::multipart::Form)).map_err(|e| fail(op, &e.to_string()))?);
+    let syn::Fields::Named(named) = &mut strukt.fields else {
+        return Err(fail(op, "builder struct has no named fields"));
+    };
+    named.named.push(
+        syn::Field::parse_named
+            .parse2(quote!(form: crate::multipart::Form))
+            .map_err(|e| fail(op, &e.to_string()))?,
+    );
     let imp = builder
         .iter_mut()
         .find_map(|i| match i {
@@ -183,11 +213,19 @@ fn extend_builder(builder: &mut [Item], op: &Operation, ext: &Value) -> Result<(
         }
     }
     if !(saw_new && saw_send) {
-        return Err(fail(op, "progenitor's builder does not have the expected new()/send() shape"));
+        return Err(fail(
+            op,
+            "progenitor's builder does not have the expected new()/send() shape",
+        ));
     }
-    let pos = imp.items.iter().position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send")).unwrap_or(imp.items.len());
+    let pos = imp
+        .items
+        .iter()
+        .position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
+        .unwrap_or(imp.items.len());
     for (i, field) in fields.into_iter().enumerate() {
-        let item: ImplItem = syn::parse2(field.setter).map_err(|e| fail(op, &format!("setter for `{}`: {e}", field.name)))?;
+        let item: ImplItem =
+            syn::parse2(field.setter).map_err(|e| fail(op, &format!("setter for `{}`: {e}", field.name)))?;
         imp.items.insert(pos + i, item);
     }
     Ok(())
@@ -227,7 +265,10 @@ fn attach_in_send(block: &mut syn::Block, required: &[String]) -> bool {
         let syn::Stmt::Local(local) = stmt else { continue };
         match &mut local.pat {
             syn::Pat::Struct(p) if p.path.is_ident("Self") => {
-                let syn::Pat::Struct(with_form) = syn::Pat::parse_single.parse2(quote!(Self { form })).expect("a valid pattern") else {
+                let syn::Pat::Struct(with_form) = syn::Pat::parse_single
+                    .parse2(quote!(Self { form }))
+                    .expect("a valid pattern")
+                else {
                     unreachable!()
                 };
                 p.fields.extend(with_form.fields);

@@ -13,7 +13,9 @@ use syn::{Fields, Item, ItemEnum, parse_quote};
 
 /// Applies the pass to every enum of the generated `types` module.
 pub(super) fn apply(file: &mut syn::File) -> Vec<String> {
-    let Some(types) = types_module(file) else { return Vec::new() };
+    let Some(types) = types_module(file) else {
+        return Vec::new();
+    };
     let mut opened: Vec<String> = Vec::new();
     let mut catch_alls: std::collections::BTreeMap<String, syn::Ident> = Default::default();
     for item in types.iter_mut() {
@@ -35,11 +37,17 @@ pub(super) fn apply(file: &mut syn::File) -> Vec<String> {
     }
     for item in types.iter_mut() {
         if let Item::Impl(imp) = item {
-            let Some(self_ty) = type_ident(&imp.self_ty) else { continue };
+            let Some(self_ty) = type_ident(&imp.self_ty) else {
+                continue;
+            };
             if !opened.contains(&self_ty) {
                 continue;
             }
-            let trait_name = imp.trait_.as_ref().and_then(|(p, _)| p.segments.last()).map(|s| s.ident.to_string());
+            let trait_name = imp
+                .trait_
+                .as_ref()
+                .and_then(|(p, _)| p.segments.last())
+                .map(|s| s.ident.to_string());
             let Some(name) = catch_alls.get(&self_ty) else { continue };
             match trait_name.as_deref() {
                 Some("Display") => add_display_arm(imp, name),
@@ -54,7 +62,11 @@ pub(super) fn apply(file: &mut syn::File) -> Vec<String> {
 /// The catch-all variant is `Unrecognized`, or `UnrecognizedValue` if the spec already uses that.
 fn catch_all_name(e: &ItemEnum) -> syn::Ident {
     let taken = |n: &str| e.variants.iter().any(|v| v.ident == n);
-    let name = if taken(CATCH_ALL) { "UnrecognizedValue" } else { CATCH_ALL };
+    let name = if taken(CATCH_ALL) {
+        "UnrecognizedValue"
+    } else {
+        CATCH_ALL
+    };
     syn::Ident::new(name, proc_macro2::Span::call_site())
 }
 
@@ -68,7 +80,9 @@ pub(super) fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
 }
 
 fn derives(e: &ItemEnum, name: &str) -> bool {
-    e.attrs.iter().any(|a| a.path().is_ident("derive") && a.meta.require_list().is_ok_and(|l| l.tokens.to_string().contains(name)))
+    e.attrs.iter().any(|a| {
+        a.path().is_ident("derive") && a.meta.require_list().is_ok_and(|l| l.tokens.to_string().contains(name))
+    })
 }
 
 fn serde_container_attr(e: &ItemEnum) -> Option<String> {
@@ -137,7 +151,7 @@ fn accept_unknown_in_from_str(imp: &mut syn::ItemImpl, name: &syn::Ident) {
             if matches!(arm.pat, syn::Pat::Wild(_)) {
                 let name = self.0;
                 let body = quote!(Ok(Self::#name(value.to_string())));
-                arm.body = Box::new(syn::parse2(body).expect("valid expression"));
+                *arm.body = syn::parse2(body).expect("valid expression");
             }
         }
     }

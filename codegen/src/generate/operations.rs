@@ -57,10 +57,12 @@ fn error_bodies(operations: &[Operation]) -> TokenStream {
         for e in &op.errors {
             let Some(schema) = &e.schema else { continue };
             let ty = type_name(schema);
-            variants
-                .entry(ty.clone())
-                .or_default()
-                .push(format!("`{}` {}: {}", op.id, e.status, e.description.lines().next().unwrap_or("").trim()));
+            variants.entry(ty.clone()).or_default().push(format!(
+                "`{}` {}: {}",
+                op.id,
+                e.status,
+                e.description.lines().next().unwrap_or("").trim()
+            ));
             let ident = format_ident!("{}", ty);
             let id = &op.id;
             let pat = status_pattern(&e.status);

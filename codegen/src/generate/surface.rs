@@ -24,7 +24,12 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
     for op in operations {
         let tag = op.tags.first().cloned().unwrap_or_else(|| "untagged".into());
         let text = out.entry(tag).or_default();
-        text.push_str(&format!("{}  {} {}", op.method_name, op.method.to_ascii_uppercase(), op.path));
+        text.push_str(&format!(
+            "{}  {} {}",
+            op.method_name,
+            op.method.to_ascii_uppercase(),
+            op.path
+        ));
         if !op.scopes.is_empty() {
             text.push_str(&format!("  [{}]", op.scopes.join(", ")));
         }
@@ -32,18 +37,28 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
             text.push_str("  (beta)");
         }
         text.push('\n');
-        if let Some(Item::Struct(s)) = builder_items.iter().find(|i| matches!(i, Item::Struct(s) if s.ident == op.builder)) {
+        if let Some(Item::Struct(s)) = builder_items
+            .iter()
+            .find(|i| matches!(i, Item::Struct(s) if s.ident == op.builder))
+        {
             for f in s.fields.iter() {
                 let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
                 if name == "client" || name == "form" {
                     continue;
                 }
                 let (ty, required) = param_type(&f.ty);
-                text.push_str(&format!("  {name}: {ty}{}\n", if required { " (required)" } else { "" }));
+                text.push_str(&format!(
+                    "  {name}: {ty}{}\n",
+                    if required { " (required)" } else { "" }
+                ));
             }
         }
         let imp = builder_items.iter().find_map(|i| match i {
-            Item::Impl(imp) if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(op.builder.as_str()) => Some(imp),
+            Item::Impl(imp)
+                if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(op.builder.as_str()) =>
+            {
+                Some(imp)
+            }
             _ => None,
         });
         if let Some(imp) = imp {
@@ -52,7 +67,7 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
                     if let ImplItem::Fn(f) = item {
                         let body = tokens(&f.block);
                         if body.contains("self . form .") {
-                            let arg = f.sig.inputs.iter().nth(1).map(|a| tokens(a)).unwrap_or_default();
+                            let arg = f.sig.inputs.iter().nth(1).map(tokens).unwrap_or_default();
                             let mut ty = simplify(arg.split_once(':').map_or("", |x| x.1));
                             // A generic parameter reads as its bound: `V: Into<FilePart>`.
                             for g in f.sig.generics.type_params() {
@@ -100,7 +115,11 @@ fn tokens(t: &impl ToTokens) -> String {
 /// `Result<Option<T>, String>` -> (T, false); `Result<T, String>` -> (T, true).
 fn param_type(ty: &syn::Type) -> (String, bool) {
     let s = simplify(&tokens(ty));
-    let inner = s.strip_prefix("Result<").and_then(|x| x.strip_suffix(", String>")).unwrap_or(&s).to_string();
+    let inner = s
+        .strip_prefix("Result<")
+        .and_then(|x| x.strip_suffix(", String>"))
+        .unwrap_or(&s)
+        .to_string();
     match inner.strip_prefix("Option<").and_then(|x| x.strip_suffix('>')) {
         Some(t) => (t.to_string(), false),
         None => (inner, true),
@@ -118,8 +137,21 @@ fn success(ret: &syn::ReturnType) -> String {
 /// Drops paths and spacing from a token string: `:: std :: string :: String` -> `String`.
 fn simplify(s: &str) -> String {
     let mut out = s.replace(' ', "");
-    for prefix in ["::std::string::", "::std::vec::", "::std::option::", "::std::result::", "::std::convert::", "::serde_json::", "::std::", "types::", "crate::multipart::"] {
+    for prefix in [
+        "::std::string::",
+        "::std::vec::",
+        "::std::option::",
+        "::std::result::",
+        "::std::convert::",
+        "::serde_json::",
+        "::std::",
+        "types::",
+        "crate::multipart::",
+    ] {
         out = out.replace(prefix, "");
     }
-    out.replace(',', ", ").replace("impl", "impl ").replace("impl  ", "impl ").replace("+?", " + ?")
+    out.replace(',', ", ")
+        .replace("impl", "impl ")
+        .replace("impl  ", "impl ")
+        .replace("+?", " + ?")
 }

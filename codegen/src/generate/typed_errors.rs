@@ -18,13 +18,24 @@ use crate::{Error, Result};
 pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<usize> {
     let by_method: BTreeMap<&str, &Operation> = operations.iter().map(|o| (o.method_name.as_str(), o)).collect();
     let Some(builder) = module(file, "builder") else {
-        return Err(Error::Generate { operation: "(client)".into(), message: "progenitor produced no `builder` module".into() });
+        return Err(Error::Generate {
+            operation: "(client)".into(),
+            message: "progenitor produced no `builder` module".into(),
+        });
     };
     let mut rewritten = 0;
     for item in builder.iter_mut() {
         let Item::Impl(imp) = item else { continue };
-        let Some(pos) = imp.items.iter().position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send")) else { continue };
-        let ImplItem::Fn(send) = &mut imp.items[pos] else { unreachable!() };
+        let Some(pos) = imp
+            .items
+            .iter()
+            .position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
+        else {
+            continue;
+        };
+        let ImplItem::Fn(send) = &mut imp.items[pos] else {
+            unreachable!()
+        };
         let method_name = operation_id_literal(send).ok_or_else(|| Error::Generate {
             operation: imp_name(&imp.self_ty),
             message: "send() has no `OperationInfo { operation_id }`".into(),
@@ -33,8 +44,15 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<us
             operation: method_name.clone(),
             message: "progenitor generated an operation the spec model does not know".into(),
         })?;
-        let docs: Vec<syn::Attribute> = send.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
-        let syn::ReturnType::Type(_, ret) = &send.sig.output else { unreachable!("send returns a Result") };
+        let docs: Vec<syn::Attribute> = send
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .cloned()
+            .collect();
+        let syn::ReturnType::Type(_, ret) = &send.sig.output else {
+            unreachable!("send returns a Result")
+        };
         let success = success_type(ret).ok_or_else(|| Error::Generate {
             operation: op.id.clone(),
             message: "send() does not return Result<ResponseValue<T>, Error<_>>".into(),
@@ -70,7 +88,9 @@ fn imp_name(ty: &syn::Type) -> String {
 fn success_type(ret: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(p) = ret else { return None };
     let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
@@ -82,10 +102,15 @@ fn operation_id_literal(f: &syn::ImplItemFn) -> Option<String> {
     struct Find(Option<String>);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_field_value(&mut self, fv: &'ast syn::FieldValue) {
-            if let (syn::Member::Named(n), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) = (&fv.member, &fv.expr) {
-                if n == "operation_id" {
-                    self.0 = Some(s.value());
-                }
+            if let (
+                syn::Member::Named(n),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s), ..
+                }),
+            ) = (&fv.member, &fv.expr)
+                && n == "operation_id"
+            {
+                self.0 = Some(s.value());
             }
             syn::visit::visit_field_value(self, fv);
         }

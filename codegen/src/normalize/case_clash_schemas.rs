@@ -78,25 +78,30 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         }
         n
     };
-    let schemas = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut).unwrap();
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .unwrap();
     for (alias, target) in &removed {
         schemas.shift_remove(alias);
-        log.change(format!("removed `{alias}`, an alias of `{target}` with the same Rust name"));
+        log.change(format!(
+            "removed `{alias}`, an alias of `{target}` with the same Rust name"
+        ));
     }
     for (old, new, rust) in &renamed {
         let v = schemas.shift_remove(old).unwrap();
         schemas.insert(new.clone(), v);
-        log.change(format!("renamed `{old}` to `{new}`: another schema is also named `{rust}` in Rust"));
+        log.change(format!(
+            "renamed `{old}` to `{new}`: another schema is also named `{rust}` in Rust"
+        ));
     }
     let finals: BTreeMap<String, String> = redirect.keys().map(|k| (k.clone(), final_name(k.clone()))).collect();
     walk_objects_mut(doc, &mut |obj| {
-        if let Some(Value::String(r)) = obj.get_mut("$ref") {
-            if let Some(name) = r.strip_prefix(PREFIX) {
-                let unescaped = name.replace("~1", "/").replace("~0", "~");
-                if let Some(new) = finals.get(&unescaped) {
-                    *r = format!("{PREFIX}{}", pointer_escape(new));
-                }
-            }
+        if let Some(Value::String(r)) = obj.get_mut("$ref")
+            && let Some(name) = r.strip_prefix(PREFIX)
+            && let Some(new) = finals.get(&name.replace("~1", "/").replace("~0", "~"))
+        {
+            *r = format!("{PREFIX}{}", pointer_escape(new));
         }
     });
     Ok(())
@@ -122,18 +127,31 @@ mod tests {
         );
         let log = run("case-clash-schemas", &mut doc);
         insta::assert_snapshot!(log.join("\n"));
-        let names: Vec<_> = doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect();
+        let names: Vec<_> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         assert_eq!(names, ["workflow", "tag", "ldap-config", "LdapConfig2"]);
         assert_eq!(
-            doc.pointer("/paths/~1w/get/responses/200/content/application~1json/schema/$ref").unwrap(),
+            doc.pointer("/paths/~1w/get/responses/200/content/application~1json/schema/$ref")
+                .unwrap(),
             "#/components/schemas/workflow"
         );
-        assert_eq!(doc.pointer("/components/schemas/workflow/properties/tags/$ref").unwrap(), "#/components/schemas/tag");
+        assert_eq!(
+            doc.pointer("/components/schemas/workflow/properties/tags/$ref")
+                .unwrap(),
+            "#/components/schemas/tag"
+        );
     }
 
     #[test]
     fn distinct_rust_names_are_left_alone() {
-        let mut doc = spec(json!({}), json!({ "a": {"type": "object"}, "b": {"$ref": "#/components/schemas/a"} }));
+        let mut doc = spec(
+            json!({}),
+            json!({ "a": {"type": "object"}, "b": {"$ref": "#/components/schemas/a"} }),
+        );
         let before = doc.clone();
         assert!(run("case-clash-schemas", &mut doc).is_empty());
         assert_eq!(doc, before);

@@ -30,7 +30,10 @@ fn visit(v: &mut Value, pointer: &mut String, log: &mut Log) {
         Value::Object(map) => {
             if map.get("additionalProperties") == Some(&Value::Bool(false)) && is_object_schema(map) {
                 map.shift_remove("additionalProperties");
-                log.change(format!("opened {}", if pointer.is_empty() { "/" } else { pointer.as_str() }));
+                log.change(format!(
+                    "opened {}",
+                    if pointer.is_empty() { "/" } else { pointer.as_str() }
+                ));
             }
             for (k, child) in map.iter_mut() {
                 let len = pointer.len();
@@ -75,7 +78,14 @@ mod tests {
         opened /components/schemas/tag/properties/inner
         ");
         assert!(doc.pointer("/components/schemas/tag/additionalProperties").is_none());
-        assert_eq!(doc.pointer("/components/schemas/map/additionalProperties").unwrap(), &json!({"type": "string"}));
-        assert_eq!(doc.pointer("/components/schemas/example-holder/example/additionalProperties").unwrap(), &json!(false));
+        assert_eq!(
+            doc.pointer("/components/schemas/map/additionalProperties").unwrap(),
+            &json!({"type": "string"})
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/example-holder/example/additionalProperties")
+                .unwrap(),
+            &json!(false)
+        );
     }
 }

@@ -43,7 +43,9 @@ fn null_only(alt: &Value) -> bool {
 }
 
 fn disjoint(root: &Value, map: &Map<String, Value>) -> bool {
-    let Some(alts) = map.get("anyOf").and_then(Value::as_array) else { return false };
+    let Some(alts) = map.get("anyOf").and_then(Value::as_array) else {
+        return false;
+    };
     let typed: Vec<&Value> = alts.iter().filter(|a| !null_only(a)).collect();
     if typed.len() < 2 {
         return false;
@@ -63,13 +65,17 @@ fn visit(root: &Value, v: &mut Value, pointer: &mut String, log: &mut Log) {
         Value::Object(map) => {
             if !map.contains_key("oneOf") && disjoint(root, map) {
                 let alts = map.shift_remove("anyOf").unwrap();
-                let (nulls, typed): (Vec<Value>, Vec<Value>) = alts.as_array().unwrap().iter().cloned().partition(null_only);
+                let (nulls, typed): (Vec<Value>, Vec<Value>) =
+                    alts.as_array().unwrap().iter().cloned().partition(null_only);
                 let idx = map.len();
                 map.shift_insert(idx, "oneOf".into(), Value::Array(typed));
                 if !nulls.is_empty() {
                     map.insert("nullable".into(), Value::Bool(true));
                 }
-                log.change(format!("{}: anyOf of disjoint types -> oneOf", if pointer.is_empty() { "/" } else { pointer.as_str() }));
+                log.change(format!(
+                    "{}: anyOf of disjoint types -> oneOf",
+                    if pointer.is_empty() { "/" } else { pointer.as_str() }
+                ));
             }
             for (k, child) in map.iter_mut() {
                 let len = pointer.len();
@@ -119,7 +125,10 @@ mod tests {
             doc.pointer("/components/schemas/wf/properties/withNull").unwrap(),
             &json!({ "oneOf": [ { "type": "string" }, { "type": "object" } ], "nullable": true })
         );
-        assert!(doc.pointer("/components/schemas/wf/properties/staticData/oneOf/1/$ref").is_some());
+        assert!(
+            doc.pointer("/components/schemas/wf/properties/staticData/oneOf/1/$ref")
+                .is_some()
+        );
         assert!(doc.pointer("/components/schemas/wf/properties/overlap/anyOf").is_some());
         assert!(doc.pointer("/components/schemas/wf/properties/partial/anyOf").is_some());
     }

@@ -69,10 +69,20 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         .unwrap_or_default();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     super::for_each_operation(doc, |path, method, op| {
-        let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or("operation").to_string();
-        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return Ok(()) };
+        let op_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("operation")
+            .to_string();
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return Ok(());
+        };
         let has_success = responses.keys().any(|s| s.starts_with('2'));
-        let statuses: Vec<String> = responses.keys().filter(|s| is_error_status(s, has_success)).cloned().collect();
+        let statuses: Vec<String> = responses
+            .keys()
+            .filter(|s| is_error_status(s, has_success))
+            .cloned()
+            .collect();
         if statuses.is_empty() {
             return Ok(());
         }
@@ -81,7 +91,10 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             let raw = responses.shift_remove(&status).unwrap();
             let response = resolve(&root, &raw).cloned().unwrap_or(Value::Null);
             let mut entry = Map::new();
-            entry.insert("description".into(), response.get("description").cloned().unwrap_or(json!("")));
+            entry.insert(
+                "description".into(),
+                response.get("description").cloned().unwrap_or(json!("")),
+            );
             if let Some(schema) = json_schema(&response) {
                 let reference = if schema.get("$ref").is_some() {
                     schema.clone()
@@ -90,7 +103,10 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                     while existing.contains(&name) || hoisted.iter().any(|(h, _)| h == &name) {
                         name.push_str("-body");
                     }
-                    log.change(format!("{}: {status} body -> component `{name}`", op_label(method, path)));
+                    log.change(format!(
+                        "{}: {status} body -> component `{name}`",
+                        op_label(method, path)
+                    ));
                     hoisted.push((name.clone(), schema.clone()));
                     json!({ "$ref": format!("#/components/schemas/{name}") })
                 };
@@ -151,12 +167,18 @@ mod tests {
         let op = doc.pointer("/paths/~1import/post").unwrap();
         assert_eq!(op["responses"].as_object().unwrap().keys().collect::<Vec<_>>(), ["200"]);
         insta::assert_json_snapshot!(op["x-n8n-api-errors"]);
-        assert!(doc.pointer("/components/schemas/importPackage-conflict/properties/message").is_some());
+        assert!(
+            doc.pointer("/components/schemas/importPackage-conflict/properties/message")
+                .is_some()
+        );
     }
 
     #[test]
     fn operations_without_error_responses_are_left_alone() {
-        let mut doc = spec(json!({ "/a": { "get": { "operationId": "a", "responses": { "204": { "description": "" } } } } }), json!({}));
+        let mut doc = spec(
+            json!({ "/a": { "get": { "operationId": "a", "responses": { "204": { "description": "" } } } } }),
+            json!({}),
+        );
         let before = doc.clone();
         assert!(run("error-responses", &mut doc).is_empty());
         assert_eq!(doc, before);

@@ -99,7 +99,10 @@ pub fn apply_rule(name: &str, doc: &mut Value) -> Result<Log> {
 pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Calls `f(path, method, operation)` for every operation, in document order.
-pub(crate) fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &str, &mut Map<String, Value>) -> Result<()>) -> Result<()> {
+pub(crate) fn for_each_operation(
+    doc: &mut Value,
+    mut f: impl FnMut(&str, &str, &mut Map<String, Value>) -> Result<()>,
+) -> Result<()> {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return Ok(());
     };

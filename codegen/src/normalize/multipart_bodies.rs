@@ -24,11 +24,17 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     let root = doc.clone();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     super::for_each_operation(doc, |path, method, op| {
-        let Some(body) = op.get("requestBody").and_then(|b| resolve(&root, b)) else { return Ok(()) };
+        let Some(body) = op.get("requestBody").and_then(|b| resolve(&root, b)) else {
+            return Ok(());
+        };
         let Some(media) = body.pointer(&format!("/content/{}", super::pointer_escape(MULTIPART))) else {
             return Ok(());
         };
-        let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or("operation").to_string();
+        let op_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("operation")
+            .to_string();
         let mut schema = media
             .get("schema")
             .and_then(|s| resolve(&root, s))
@@ -42,7 +48,9 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                 }
                 let mut name = format!("{op_id}-{field}");
                 let taken = |n: &str| {
-                    root.pointer("/components/schemas").and_then(Value::as_object).is_some_and(|s| s.contains_key(n))
+                    root.pointer("/components/schemas")
+                        .and_then(Value::as_object)
+                        .is_some_and(|s| s.contains_key(n))
                         || hoisted.iter().any(|(h, _)| h == n)
                 };
                 while taken(&name) {
@@ -55,12 +63,19 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                         keep.insert(k.into(), v.clone());
                     }
                 }
-                log.change(format!("{}: form field `{field}` enum -> component `{name}` ({})", op_label(method, path), rust_type_name(&name)));
+                log.change(format!(
+                    "{}: form field `{field}` enum -> component `{name}` ({})",
+                    op_label(method, path),
+                    rust_type_name(&name)
+                ));
                 hoisted.push((name, std::mem::replace(prop, Value::Object(keep))));
             }
         }
         let mut ext = Map::new();
-        ext.insert("required".into(), Value::Bool(body.get("required").and_then(Value::as_bool).unwrap_or(false)));
+        ext.insert(
+            "required".into(),
+            Value::Bool(body.get("required").and_then(Value::as_bool).unwrap_or(false)),
+        );
         if let Some(d) = body.get("description") {
             ext.insert("description".into(), d.clone());
         }
@@ -73,13 +88,20 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         if let Some(content) = remaining.get_mut("content").and_then(Value::as_object_mut) {
             content.shift_remove(MULTIPART);
         }
-        if remaining.get("content").and_then(Value::as_object).is_some_and(|c| c.is_empty()) {
+        if remaining
+            .get("content")
+            .and_then(Value::as_object)
+            .is_some_and(|c| c.is_empty())
+        {
             op.shift_remove("requestBody");
         } else {
             op.insert("requestBody".into(), remaining);
         }
         op.insert(MULTIPART_EXTENSION.into(), Value::Object(ext));
-        log.change(format!("{}: multipart/form-data body -> {MULTIPART_EXTENSION}", op_label(method, path)));
+        log.change(format!(
+            "{}: multipart/form-data body -> {MULTIPART_EXTENSION}",
+            op_label(method, path)
+        ));
         Ok(())
     })?;
     if !hoisted.is_empty() {
@@ -142,8 +164,15 @@ mod tests {
             json!({}),
         );
         run("multipart-bodies", &mut doc);
-        let content = doc.pointer("/paths/~1x/post/requestBody/content").unwrap().as_object().unwrap();
+        let content = doc
+            .pointer("/paths/~1x/post/requestBody/content")
+            .unwrap()
+            .as_object()
+            .unwrap();
         assert_eq!(content.keys().collect::<Vec<_>>(), ["application/json"]);
-        assert_eq!(doc.pointer("/paths/~1x/post/x-n8n-api-multipart/required").unwrap(), false);
+        assert_eq!(
+            doc.pointer("/paths/~1x/post/x-n8n-api-multipart/required").unwrap(),
+            false
+        );
     }
 }

@@ -26,7 +26,11 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         .map(str::to_string)
         .collect();
     for_each_operation(doc, |path, method, op| {
-        if op.get("operationId").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+        if op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+        {
             return Ok(());
         }
         let (id, from) = match op.get("x-eov-operation-id").and_then(Value::as_str) {
@@ -87,8 +91,14 @@ mod tests {
         );
         let log = run("operation-ids", &mut doc);
         assert_eq!(doc.pointer("/paths/~1audit/post/operationId").unwrap(), "generateAudit");
-        assert_eq!(doc.pointer("/paths/~1tags~1{id}/get/operationId").unwrap(), "getTagsById");
-        assert_eq!(doc.pointer("/paths/~1tags~1{id}/delete/operationId").unwrap(), "deleteTag");
+        assert_eq!(
+            doc.pointer("/paths/~1tags~1{id}/get/operationId").unwrap(),
+            "getTagsById"
+        );
+        assert_eq!(
+            doc.pointer("/paths/~1tags~1{id}/delete/operationId").unwrap(),
+            "deleteTag"
+        );
         insta::assert_snapshot!(log.join("\n"));
     }
 

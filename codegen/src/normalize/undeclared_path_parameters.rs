@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Log, Rule, op_label, resolve, METHODS};
+use super::{Log, METHODS, Rule, op_label, resolve};
 use crate::Result;
 
 pub const RULE: Rule = Rule {
@@ -69,7 +69,10 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             *params = json!([]);
         }
         for name in names {
-            log.change(format!("{}: declared path parameter `{name}` (string)", op_label(&method, &path)));
+            log.change(format!(
+                "{}: declared path parameter `{name}` (string)",
+                op_label(&method, &path)
+            ));
             params.as_array_mut().unwrap().push(json!({
                 "name": name, "in": "path", "required": true, "schema": { "type": "string" }
             }));
@@ -95,13 +98,17 @@ mod tests {
             }),
             json!({}),
         );
-        doc["components"]["parameters"] = json!({ "Id": { "name": "id", "in": "path", "required": true, "schema": {"type": "string"} } });
+        doc["components"]["parameters"] =
+            json!({ "Id": { "name": "id", "in": "path", "required": true, "schema": {"type": "string"} } });
         let log = run("undeclared-path-parameters", &mut doc);
         insta::assert_snapshot!(log.join("\n"), @"GET /w/{id}/tags/{tagId}: declared path parameter `tagId` (string)");
         assert_eq!(
             doc.pointer("/paths/~1w~1{id}~1tags~1{tagId}/get/parameters/0").unwrap(),
             &json!({ "name": "tagId", "in": "path", "required": true, "schema": { "type": "string" } })
         );
-        assert!(doc.pointer("/paths/~1w~1{id}~1tags~1{tagId}/put/parameters/1").is_none());
+        assert!(
+            doc.pointer("/paths/~1w~1{id}~1tags~1{tagId}/put/parameters/1")
+                .is_none()
+        );
     }
 }

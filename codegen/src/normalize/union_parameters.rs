@@ -45,7 +45,11 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     // Pointers of every parameter object: components, path items, operations.
     let mut pointers = Vec::new();
     if let Some(params) = doc.pointer("/components/parameters").and_then(Value::as_object) {
-        pointers.extend(params.keys().map(|k| format!("/components/parameters/{}", super::pointer_escape(k))));
+        pointers.extend(
+            params
+                .keys()
+                .map(|k| format!("/components/parameters/{}", super::pointer_escape(k))),
+        );
     }
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
@@ -69,7 +73,9 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             continue;
         }
         let Some(schema) = param.get("schema") else { continue };
-        let Some((values, all_enums)) = string_union(doc, schema) else { continue };
+        let Some((values, all_enums)) = string_union(doc, schema) else {
+            continue;
+        };
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
         let param = doc.pointer_mut(&p).unwrap();
         if all_enums {
@@ -78,8 +84,18 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         } else {
             param["schema"] = json!({ "type": "string" });
             if !values.is_empty() {
-                let known = values.iter().filter_map(Value::as_str).map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
-                let desc = param.get("description").and_then(Value::as_str).unwrap_or("").trim_end().to_string();
+                let known = values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let desc = param
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .trim_end()
+                    .to_string();
                 let sep = if desc.is_empty() { "" } else { "\n\n" };
                 param["description"] = Value::String(format!("{desc}{sep}Known values: {known}."));
             }
@@ -113,7 +129,10 @@ mod tests {
         ");
         let params = doc.pointer("/paths/~1roles~1{slug}/delete/parameters").unwrap();
         assert_eq!(params[1]["schema"], json!({ "type": "string" }));
-        assert_eq!(params[1]["description"], "Role to reassign to.\n\nKnown values: `global:admin`, `global:member`.");
+        assert_eq!(
+            params[1]["description"],
+            "Role to reassign to.\n\nKnown values: `global:admin`, `global:member`."
+        );
         assert_eq!(params[2]["schema"], json!({ "type": "string", "enum": ["a", "b"] }));
         assert!(params[3]["schema"]["anyOf"].is_array());
     }

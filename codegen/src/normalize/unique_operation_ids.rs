@@ -52,7 +52,10 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         if rename.contains(&index) {
             let old = effective_id(op).map(|(id, _)| id.to_string()).unwrap_or_default();
             let new = super::operation_ids::unused(super::operation_ids::from_path(method, path), &mut taken);
-            log.change(format!("{}: `{old}` is used by another operation; operationId = {new}", op_label(method, path)));
+            log.change(format!(
+                "{}: `{old}` is used by another operation; operationId = {new}",
+                op_label(method, path)
+            ));
             op.insert("operationId".into(), Value::String(new));
         }
         index += 1;
@@ -75,8 +78,15 @@ mod tests {
             json!({}),
         );
         let log = run("unique-operation-ids", &mut doc);
-        assert_eq!(doc.pointer("/paths/~1w~1{id}~1{v}/get/operationId").unwrap(), "getWByIdByV");
-        assert_eq!(doc.pointer("/paths/~1w~1{wid}~1versions~1{vid}/get/operationId").unwrap(), "getVersion");
+        assert_eq!(
+            doc.pointer("/paths/~1w~1{id}~1{v}/get/operationId").unwrap(),
+            "getWByIdByV"
+        );
+        assert_eq!(
+            doc.pointer("/paths/~1w~1{wid}~1versions~1{vid}/get/operationId")
+                .unwrap(),
+            "getVersion"
+        );
         insta::assert_snapshot!(log.join("\n"));
     }
 

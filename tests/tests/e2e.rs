@@ -1,0 +1,637 @@
+//! End-to-end: the client against a real n8n 2.40.7 on loopback, through the public client only
+//! (the webhook trigger aside, which is plain HTTP by nature). Every response goes through the
+//! generated types; where n8n disagrees with its own spec, the fix is a spec patch in codegen.
+//!
+//! Run with `cargo xtask test` (starts and stops n8n), or `cargo xtask n8n start` then
+//! `cargo test -p n8n-api-tests --features e2e --test e2e`.
+
+use std::time::Duration;
+
+use n8n_api::prelude::*;
+use n8n_api::{ErrorBody, ErrorKind, types};
+use n8n_api_tests::{instance, unique};
+use serde_json::json;
+
+fn client() -> Client {
+    let inst = instance();
+    Client::new(&inst.url, &inst.api_key).expect("a client for the test instance")
+}
+
+/// A workflow with a webhook trigger (POST /webhook/<path>) and a Set node. (A node without
+/// parameters, such as a NoOp, makes n8n 2.40's package export fail with a 500.)
+fn workflow_body(name: &str, hook: &str) -> types::CreateWorkflowBody {
+    serde_json::from_value(json!({
+        "name": name,
+        "nodes": [
+            {
+                "id": "7f6a4b0e-0000-4000-8000-000000000001", "name": "Webhook",
+                "type": "n8n-nodes-base.webhook", "typeVersion": 2, "position": [0, 0],
+                "webhookId": uuid_like(hook),
+                "parameters": { "path": hook, "httpMethod": "POST", "responseMode": "onReceived" }
+            },
+            {
+                "id": "7f6a4b0e-0000-4000-8000-000000000002", "name": "Set",
+                "type": "n8n-nodes-base.set", "typeVersion": 3.4, "position": [220, 0],
+                "parameters": { "assignments": { "assignments": [
+                    { "id": "a1", "name": "hello", "value": "world", "type": "string" }
+                ] } }
+            }
+        ],
+        "connections": {
+            "Webhook": { "main": [[{ "node": "Set", "type": "main", "index": 0 }]] }
+        },
+        "settings": { "executionOrder": "v1" }
+    }))
+    .expect("a valid CreateWorkflowBody")
+}
+
+fn uuid_like(seed: &str) -> String {
+    let h = seed.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    });
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        h >> 32,
+        (h >> 16) & 0xffff,
+        h & 0xfff,
+        (h >> 20) & 0xfff,
+        h & 0xffffffffffff
+    )
+}
+
+async fn create_workflow(client: &Client, name: &str) -> String {
+    let hook = unique("hook");
+    let created = client
+        .create_workflow()
+        .body(workflow_body(name, &hook))
+        .send()
+        .await
+        .expect("create workflow");
+    created.id.clone()
+}
+
+/// Archives and deletes a workflow. Right after unpublishing, n8n answers 409 ("still being
+/// unpublished") for a moment: retried for up to 10 s.
+async fn remove_workflow(client: &Client, id: &str) {
+    let archived = client
+        .get_workflow()
+        .workflow_id(id)
+        .send()
+        .await
+        .map(|w| w.is_archived)
+        .unwrap_or(false);
+    if !archived {
+        client.archive_workflow().workflow_id(id).send().await.unwrap();
+    }
+    for _ in 0..50 {
+        match client.delete_workflow().workflow_id(id).send().await {
+            Ok(_) => return,
+            Err(e) if e.status().map(|s| s.as_u16()) == Some(409) => {
+                tokio::time::sleep(Duration::from_millis(200)).await
+            }
+            Err(e) => panic!("delete workflow {id}: {e}"),
+        }
+    }
+    panic!("workflow {id} stayed undeletable (409) for 10 s");
+}
+
+#[tokio::test]
+async fn workflow_lifecycle() {
+    let client = client();
+    let name = unique("wf-life");
+    let id = create_workflow(&client, &name).await;
+
+    let got = client.get_workflow().workflow_id(&id).send().await.unwrap();
+    assert_eq!(got.name, name);
+    assert_eq!(got.nodes.len(), 2);
+    assert!(!got.active);
+
+    // Update: rename, keep the graph.
+    let mut body: types::UpdateWorkflowBody = serde_json::from_value(json!({
+        "name": format!("{name}-renamed"),
+        "nodes": serde_json::to_value(&got.nodes).unwrap(),
+        "connections": got.connections.clone(),
+        "settings": { "executionOrder": "v1" }
+    }))
+    .unwrap();
+    body.name = format!("{name}-renamed");
+    let updated = client
+        .update_workflow()
+        .workflow_id(&id)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.name, format!("{name}-renamed"));
+
+    // Tags on the workflow.
+    let tag = client.create_tag().body(tag_body(&unique("tag"))).send().await.unwrap();
+    let tag_id = tag.id.clone();
+    let tags = client
+        .update_workflow_tags()
+        .workflow_id(&id)
+        .body(vec![types::UpdateWorkflowTagsBodyItem { id: tag_id.clone() }])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.iter().map(|t| t.id.clone()).collect::<Vec<_>>(), [tag_id.clone()]);
+    let tags = client.get_workflow_tags().workflow_id(&id).send().await.unwrap();
+    assert_eq!(tags.len(), 1);
+    let by_tag = client.get_workflows().tags(tag.name.clone()).send().await.unwrap();
+    assert_eq!(
+        by_tag.data.iter().map(|w| w.id.clone()).collect::<Vec<_>>(),
+        [id.clone()]
+    );
+
+    // Activate (publish) and deactivate.
+    let activated = client
+        .activate_workflow()
+        .workflow_id(&id)
+        .body(types::ActivateWorkflowBody::default())
+        .send()
+        .await
+        .unwrap();
+    assert!(activated.active);
+    let active = client
+        .get_workflows()
+        .active(types::GetWorkflowsActive::True)
+        .name(format!("{name}-renamed"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(active.data.len(), 1);
+    let deactivated = client.deactivate_workflow().workflow_id(&id).send().await.unwrap();
+    assert!(!deactivated.active);
+
+    // Transfer: an unlicensed instance has no second project the owner can reach, and moving a
+    // workflow into its own project is refused with n8n's reason.
+    let home = got
+        .shared
+        .first()
+        .map(|s| s.project_id.clone())
+        .expect("the workflow has an owning project");
+    let e = client
+        .transfer_workflow()
+        .workflow_id(&id)
+        .body(serde_json::from_value::<types::TransferWorkflowBody>(json!({ "destinationProjectId": home })).unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400), "{e}");
+    assert!(e.message().unwrap_or_default().contains("same destination"), "{e}");
+
+    // Archive and unarchive.
+    let archived = client.archive_workflow().workflow_id(&id).send().await.unwrap();
+    assert!(archived.is_archived);
+    let unarchived = client.unarchive_workflow().workflow_id(&id).send().await.unwrap();
+    assert!(!unarchived.is_archived);
+
+    // Delete (n8n deletes archived workflows only), then it is gone.
+    remove_workflow(&client, &id).await;
+    let gone = client.get_workflow().workflow_id(&id).send().await.unwrap_err();
+    assert_eq!(gone.status().map(|s| s.as_u16()), Some(404), "{gone}");
+    client.delete_tag().id(&tag_id).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn workflow_list_pages_and_filters() {
+    let client = client();
+    let prefix = unique("wf-page");
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(create_workflow(&client, &format!("{prefix}-{i}")).await);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut req = client.get_workflows().name(prefix.clone()).limit(2.0);
+        if let Some(c) = &cursor {
+            req = req.cursor(c.clone());
+        }
+        let page = req.send().await.unwrap().into_inner();
+        pages += 1;
+        assert!(page.data.len() <= 2);
+        seen.extend(page.data.into_iter().map(|w| w.id));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+        assert!(pages < 10, "pagination does not end");
+    }
+    assert!(pages >= 3, "5 workflows at 2 a page take 3 pages, took {pages}");
+    seen.sort();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(seen, want);
+    for id in ids {
+        remove_workflow(&client, &id).await;
+    }
+}
+
+#[tokio::test]
+async fn executions_from_a_webhook() {
+    let client = client();
+    let inst = instance();
+    let name = unique("wf-exec");
+    let hook = unique("hook");
+    let created = client
+        .create_workflow()
+        .body(workflow_body(&name, &hook))
+        .send()
+        .await
+        .unwrap();
+    let id = created.id.clone();
+    client
+        .activate_workflow()
+        .workflow_id(&id)
+        .body(types::ActivateWorkflowBody::default())
+        .send()
+        .await
+        .unwrap();
+
+    // The trigger itself is plain HTTP; registration of the webhook lags activation slightly.
+    let http = reqwest::Client::new();
+    let mut started = false;
+    for _ in 0..50 {
+        let r = http
+            .post(format!("{}/webhook/{hook}", inst.url))
+            .json(&json!({ "n": 1 }))
+            .send()
+            .await
+            .unwrap();
+        if r.status().is_success() {
+            started = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(started, "the webhook never answered");
+
+    let mut execution = None;
+    for _ in 0..50 {
+        let list = client
+            .get_executions()
+            .workflow_id(&id)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        if let Some(e) = list.data.into_iter().find(|e| e.finished) {
+            execution = Some(e);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let execution = execution.expect("the webhook call left a finished execution");
+    let exec_id = std::num::NonZeroU64::new(execution.id.parse::<u64>().expect("numeric execution id"))
+        .expect("execution ids start at 1");
+    let full = client
+        .get_execution()
+        .execution_id(exec_id)
+        .include_data(types::GetExecutionIncludeData::True)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.workflow_id, id);
+    assert!(full.data.is_some(), "includeData=true returns the execution data");
+    client.delete_execution().execution_id(exec_id).send().await.unwrap();
+    let gone = client.get_execution().execution_id(exec_id).send().await.unwrap_err();
+    assert_eq!(gone.status().map(|s| s.as_u16()), Some(404), "{gone}");
+
+    client.deactivate_workflow().workflow_id(&id).send().await.unwrap();
+    remove_workflow(&client, &id).await;
+}
+
+#[tokio::test]
+async fn tags_crud() {
+    let client = client();
+    let name = unique("tag");
+    let tag = client.create_tag().body(tag_body(&name)).send().await.unwrap();
+    let got = client.get_tag().tag_id(&tag.id).send().await.unwrap();
+    assert_eq!(got.name, name);
+    let renamed = client
+        .update_tag()
+        .id(&tag.id)
+        .body(serde_json::from_value::<types::Tag>(json!({ "name": format!("{name}-2") })).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, format!("{name}-2"));
+    let all = client.get_tags().limit(250.0).send().await.unwrap();
+    assert!(all.data.iter().any(|t| t.id == tag.id));
+    client.delete_tag().id(&tag.id).send().await.unwrap();
+    let gone = client.get_tag().tag_id(&tag.id).send().await.unwrap_err();
+    assert_eq!(gone.status().map(|s| s.as_u16()), Some(404), "{gone}");
+}
+
+#[tokio::test]
+async fn credentials() {
+    let client = client();
+    let schema = client
+        .get_credential_type()
+        .credential_type_name("httpBasicAuth")
+        .send()
+        .await
+        .unwrap();
+    assert!(schema.get("properties").is_some(), "{schema:?}");
+    let name = unique("cred");
+    let created = client
+        .create_credential()
+        .body(
+            serde_json::from_value::<types::CreateCredentialBody>(json!({
+                "name": name, "type": "httpBasicAuth", "data": { "user": "u", "password": "p" }
+            }))
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let list = client.get_credentials().limit(250.0).send().await.unwrap();
+    assert!(list.data.iter().any(|c| c.id == created.id));
+    client
+        .delete_credential()
+        .credential_id(&created.id)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn users() {
+    let client = client();
+    let users = client.get_users().include_role(true).send().await.unwrap();
+    let owner = users
+        .data
+        .iter()
+        .find(|u| u.email == "owner@example.com")
+        .expect("the owner is listed");
+    let id = owner.id.clone().expect("users have ids");
+    let got = client.get_user().id(&id).include_role(true).send().await.unwrap();
+    assert_eq!(got.email, "owner@example.com");
+}
+
+#[tokio::test]
+async fn data_tables() {
+    let client = client();
+    let table = client
+        .create_data_table()
+        .body(
+            serde_json::from_value::<types::CreateDataTableRequest>(json!({
+                "name": unique("table"),
+                "columns": [ { "name": "city", "type": "string" }, { "name": "people", "type": "number" } ]
+            }))
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let columns = client
+        .list_data_table_columns()
+        .data_table_id(&table.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["city", "people"]
+    );
+    client
+        .insert_data_table_rows()
+        .data_table_id(&table.id)
+        .body(
+            serde_json::from_value::<types::InsertRowsRequest>(json!({
+                "data": [ { "city": "Berlin", "people": 3 }, { "city": "Paris", "people": 2 } ]
+            }))
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let rows = client
+        .get_data_table_rows()
+        .data_table_id(&table.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rows.data.len(), 2);
+    let filter = json!({ "type": "and", "filters": [ { "columnName": "city", "condition": "eq", "value": "Paris" } ] })
+        .to_string();
+    client
+        .update_data_table_rows()
+        .data_table_id(&table.id)
+        .body(serde_json::from_value::<types::UpdateRowsRequest>(json!({
+            "filter": { "type": "and", "filters": [ { "columnName": "city", "condition": "eq", "value": "Paris" } ] },
+            "data": { "people": 5 }
+        })).unwrap())
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_data_table_rows()
+        .data_table_id(&table.id)
+        .filter(filter)
+        .send()
+        .await
+        .unwrap();
+    let rows = client
+        .get_data_table_rows()
+        .data_table_id(&table.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rows.data.len(), 1);
+    client
+        .delete_data_table()
+        .data_table_id(&table.id)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn instance_wide_reads() {
+    let client = client();
+    client.get_discover().send().await.unwrap();
+    let roles = client.get_all_roles().send().await.unwrap();
+    assert!(!roles.global.is_empty(), "{roles:?}");
+    client.get_insights_summary().send().await.unwrap();
+    client.generate_audit().send().await.unwrap();
+    client.get_installed_packages().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn license_gated_endpoints_answer_a_typed_403() {
+    let client = client();
+    let checks = [
+        (
+            "getVariables",
+            client.get_variables().send().await.map(|_| ()).unwrap_err(),
+        ),
+        (
+            "getProjects",
+            client.get_projects().send().await.map(|_| ()).unwrap_err(),
+        ),
+        (
+            "getSourceControlStatus",
+            client
+                .get_source_control_status()
+                .direction(types::GetSourceControlStatusDirection::Push)
+                .send()
+                .await
+                .map(|_| ())
+                .unwrap_err(),
+        ),
+    ];
+    for (op, e) in checks {
+        assert_eq!(e.operation(), op);
+        assert_eq!(e.status().map(|s| s.as_u16()), Some(403), "{e}");
+        let message = e.message().expect("n8n says why");
+        assert!(message.contains("license"), "{message}");
+        assert!(matches!(e.kind(), ErrorKind::Api { .. }));
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_api_key_is_a_401_that_never_shows_the_key() {
+    let inst = instance();
+    let key = "n8n_api_wrong_key_0123456789";
+    let client = Client::new(&inst.url, key).unwrap();
+    let e = client.get_workflows().send().await.unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(401), "{e}");
+    assert_eq!(e.operation(), "getWorkflows");
+    assert!(!format!("{e}").contains(key));
+    assert!(!format!("{e:?}").contains(key));
+    assert!(!format!("{client:?}").contains(key));
+}
+
+#[tokio::test]
+async fn packages_export_and_import() {
+    let client = client();
+    let a = create_workflow(&client, &unique("wf-pkg-a")).await;
+    let b = create_workflow(&client, &unique("wf-pkg-b")).await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // Export one, then both.
+    let one = dir.path().join("one.n8np");
+    let export = client
+        .export_package()
+        .body(export_request(&[&a]))
+        .send()
+        .await
+        .unwrap();
+    let saved = n8n_api::packages::save(export, &one).await.unwrap();
+    assert_eq!(saved.counts.as_ref().map(|c| c.workflows), Some(1));
+    assert_eq!(workflow_ids_in(&one), [a.clone()]);
+    let both = dir.path().join("both.n8np");
+    let export = client
+        .export_package()
+        .body(export_request(&[&a, &b]))
+        .send()
+        .await
+        .unwrap();
+    n8n_api::packages::save(export, &both).await.unwrap();
+    let mut ids = workflow_ids_in(&both);
+    ids.sort();
+    let mut want = vec![a.clone(), b.clone()];
+    want.sort();
+    assert_eq!(ids, want);
+
+    // fail: 409 with a typed workflow-conflict issue.
+    let e = client
+        .import_package()
+        .package(n8n_api::multipart::FilePart::path(&one))
+        .workflow_conflict_policy(types::ImportPackageWorkflowConflictPolicy::Fail)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(409), "{e}");
+    match e.body() {
+        Some(ErrorBody::ImportPackageConflict(c)) => assert!(
+            c.issues.iter().any(|i| matches!(i, types::ImportBlockingIssue::WorkflowConflict { existing_workflow_id, .. } if *existing_workflow_id == a)),
+            "{c:?}"
+        ),
+        other => panic!("expected a typed 409 body, got {other:?}"),
+    }
+
+    // new-version: updated in place; skip: skipped.
+    for (policy, status) in [
+        (
+            types::ImportPackageWorkflowConflictPolicy::NewVersion,
+            types::ImportPackageResponseWorkflowsItemStatus::Updated,
+        ),
+        (
+            types::ImportPackageWorkflowConflictPolicy::Skip,
+            types::ImportPackageResponseWorkflowsItemStatus::Skipped,
+        ),
+    ] {
+        let r = client
+            .import_package()
+            .package(n8n_api::multipart::FilePart::path(&one))
+            .workflow_conflict_policy(policy)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.workflows.len(), 1);
+        assert_eq!(r.workflows[0].status, status);
+        assert_eq!(r.workflows[0].local_id, a);
+    }
+
+    // source id policy after deleting the original: created again under the same id.
+    remove_workflow(&client, &a).await;
+    let r = client
+        .import_package()
+        .package(n8n_api::multipart::FilePart::path(&one))
+        .workflow_conflict_policy(types::ImportPackageWorkflowConflictPolicy::Fail)
+        .workflow_id_policy(types::ImportPackageWorkflowIdPolicy::Source)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.workflows[0].status,
+        types::ImportPackageResponseWorkflowsItemStatus::Created
+    );
+    assert_eq!(r.workflows[0].local_id, a);
+
+    // Junk bytes: 400 with n8n's message (sent anyway, on request).
+    let e = client
+        .import_package()
+        .package(n8n_api::multipart::FilePart::bytes(b"this is not a package".to_vec()).allow_non_gzip())
+        .workflow_conflict_policy(types::ImportPackageWorkflowConflictPolicy::Fail)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400), "{e}");
+    assert!(e.message().is_some(), "{e}");
+
+    for id in [a, b] {
+        remove_workflow(&client, &id).await;
+    }
+}
+
+fn tag_body(name: &str) -> types::CreateTagBody {
+    serde_json::from_value(json!({ "name": name })).unwrap()
+}
+
+fn export_request(ids: &[&str]) -> types::ExportPackageRequest {
+    serde_json::from_value(json!({ "workflowIds": ids })).unwrap()
+}
+
+/// Workflow ids listed in a package's manifest.json.
+fn workflow_ids_in(path: &std::path::Path) -> Vec<String> {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()));
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        if entry.path().unwrap().to_string_lossy().trim_start_matches("./") == "manifest.json" {
+            let manifest: serde_json::Value = serde_json::from_reader(&mut entry).unwrap();
+            let workflows = manifest["workflows"]
+                .as_array()
+                .unwrap_or_else(|| panic!("no workflows in {manifest}"));
+            return workflows
+                .iter()
+                .map(|w| w["id"].as_str().unwrap().to_string())
+                .collect();
+        }
+    }
+    panic!("no manifest.json in {}", path.display())
+}

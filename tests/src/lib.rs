@@ -46,3 +46,7 @@ pub fn unique(prefix: &str) -> String {
         N.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// The README's code compiles (its Rust blocks run as doc tests of this crate).
+#[doc = include_str!("../../README.md")]
+pub struct Readme;

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::error::Error;
 use crate::generated;
+use crate::retry::RetryPolicy;
 
 /// An n8n API key. It never appears in `Debug` or `Display` output, logs or errors.
 #[derive(Clone)]
@@ -53,6 +54,7 @@ pub struct Inner(Arc<Settings>);
 struct Settings {
     auth: Auth,
     max_upload: u64,
+    retry: RetryPolicy,
 }
 
 impl Inner {
@@ -101,6 +103,7 @@ impl Client {
             user_agent: None,
             http: None,
             max_upload: crate::multipart::DEFAULT_MAX_UPLOAD,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -135,6 +138,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     max_upload: u64,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -175,6 +179,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried (default: [`RetryPolicy::default`]; none:
+    /// [`RetryPolicy::none`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Builds the client; fails on a bad base URL or API key.
     pub fn build(self) -> Result<Client, Error> {
         let base = api_base(&self.base_url)?;
@@ -204,6 +215,7 @@ impl ClientBuilder {
         let inner = Inner(Arc::new(Settings {
             auth,
             max_upload: self.max_upload,
+            retry: self.retry,
         }));
         Ok(Client {
             raw: generated::Client::new_with_client(&base, http, inner),
@@ -256,6 +268,10 @@ impl ClientHooks<Inner> for generated::Client {
             }
         }
         Ok(())
+    }
+
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        crate::retry::execute(self.client(), &self.inner().0.retry, info.operation_id, request).await
     }
 }
 

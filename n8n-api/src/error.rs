@@ -17,6 +17,7 @@ const BODY_EXCERPT: usize = 2048;
 /// `getWorkflow: 404 Not Found: Workflow not found`.
 pub struct Error {
     operation: &'static str,
+    attempts: u32,
     kind: Box<ErrorKind>,
 }
 
@@ -56,6 +57,7 @@ impl Error {
     pub(crate) fn new(operation: &'static str, kind: ErrorKind) -> Self {
         Error {
             operation,
+            attempts: 0,
             kind: Box::new(kind),
         }
     }
@@ -67,6 +69,11 @@ impl Error {
     /// The operation id (`getWorkflow`), or `""` for errors before any request.
     pub fn operation(&self) -> &str {
         self.operation
+    }
+
+    /// How many times the request was sent (0 if it never was; more than 1 after retries).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// What went wrong.
@@ -124,13 +131,18 @@ impl Error {
 }
 
 /// Maps the result of a generated `send_unmapped()` into the crate's result.
-pub(crate) async fn finish<T>(
-    operation: &'static str,
-    result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
-) -> Result<ResponseValue<T>, Error> {
+pub(crate) async fn finish<T, F>(operation: &'static str, send: F) -> Result<ResponseValue<T>, Error>
+where
+    F: std::future::Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
+{
+    let (result, attempts) = crate::retry::counting(send).await;
     match result {
         Ok(value) => Ok(value),
-        Err(e) => Err(Error::from_progenitor(operation, e).await),
+        Err(e) => {
+            let mut e = Error::from_progenitor(operation, e).await;
+            e.attempts = attempts;
+            Err(e)
+        }
     }
 }
 
@@ -213,7 +225,11 @@ impl fmt::Display for Error {
             ErrorKind::InvalidRequest(s) => write!(f, "invalid request: {s}"),
             ErrorKind::Config(s) => write!(f, "{s}"),
             ErrorKind::Other(s) => write!(f, "{s}"),
+        }?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
         }
+        Ok(())
     }
 }
 
@@ -221,6 +237,7 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
             .field("operation", &self.operation)
+            .field("attempts", &self.attempts)
             .field("kind", &self.kind)
             .finish()
     }

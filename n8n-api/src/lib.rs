@@ -24,6 +24,8 @@ mod generated;
 pub mod multipart;
 mod operation;
 pub mod packages;
+pub mod paginate;
+mod retry;
 
 pub use client::{ApiKey, Client, ClientBuilder};
 pub use error::{Error, ErrorKind};
@@ -31,6 +33,7 @@ pub use generated::prelude::*;
 pub use generated::{ErrorBody, OPERATIONS, builder, types};
 pub use operation::Operation;
 pub use progenitor_client::{ByteStream, ResponseValue};
+pub use retry::RetryPolicy;
 
 /// State the generated client carries for the hand-written layer (auth, retries).
 #[doc(hidden)]

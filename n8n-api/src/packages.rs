@@ -4,7 +4,8 @@
 //! ```no_run
 //! # use n8n_api::prelude::*;
 //! # async fn run(client: &Client) -> Result<(), n8n_api::Error> {
-//! let request = n8n_api::packages::export_workflows(["2tUt1wbLX592XDdX"])?;
+//! let request = n8n_api::types::ExportPackageRequest::builder()
+//!     .workflow_ids(vec!["2tUt1wbLX592XDdX".parse().unwrap()]);
 //! let export = client.export_package().body(request).send().await?;
 //! let saved = n8n_api::packages::save(export, "workflows.n8np").await?;
 //! println!("{} bytes, {:?}", saved.bytes, saved.counts);
@@ -19,11 +20,8 @@ use serde::Deserialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::error::{Error, ErrorKind};
-use crate::types;
 
 const OPERATION: &str = "exportPackage";
-/// Most workflows one export may name (the spec's `maxItems`).
-pub const MAX_EXPORT_WORKFLOWS: usize = 300;
 
 /// What n8n reports about an export, from its response headers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,30 +74,6 @@ fn content_disposition_file_name(value: &str) -> Option<String> {
         let (k, v) = part.split_once('=')?;
         (k.trim().eq_ignore_ascii_case("filename")).then(|| v.trim().trim_matches('"').to_string())
     })
-}
-
-/// Builds an export request for workflows, checking what n8n would refuse: 1 to 300 ids, none
-/// empty.
-pub fn export_workflows<I, S>(ids: I) -> Result<types::ExportPackageRequest, Error>
-where
-    I: IntoIterator<Item = S>,
-    S: Into<String>,
-{
-    let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
-    if ids.is_empty() || ids.len() > MAX_EXPORT_WORKFLOWS {
-        return Err(invalid(format!(
-            "an export names 1 to {MAX_EXPORT_WORKFLOWS} workflows, not {}",
-            ids.len()
-        )));
-    }
-    if let Some(i) = ids.iter().position(|s| s.trim().is_empty()) {
-        return Err(invalid(format!("workflow id #{} is empty", i + 1)));
-    }
-    serde_json::from_value(serde_json::json!({ "workflowIds": ids })).map_err(|e| invalid(e.to_string()))
-}
-
-fn invalid(message: String) -> Error {
-    Error::new(OPERATION, ErrorKind::InvalidRequest(message))
 }
 
 /// Streams an export to `writer` chunk by chunk; returns the bytes written and the export info.
@@ -193,21 +167,5 @@ mod tests {
             })
         );
         assert_eq!(export_info(&reqwest::header::HeaderMap::new()), ExportInfo::default());
-    }
-
-    #[test]
-    fn export_requests_are_checked() {
-        assert!(export_workflows(["a", "b"]).is_ok());
-        let none: [&str; 0] = [];
-        assert_eq!(
-            export_workflows(none).unwrap_err().to_string(),
-            "exportPackage: invalid request: an export names 1 to 300 workflows, not 0"
-        );
-        let many: Vec<String> = (0..301).map(|i| i.to_string()).collect();
-        assert!(export_workflows(many).is_err());
-        assert_eq!(
-            export_workflows(["a", " "]).unwrap_err().to_string(),
-            "exportPackage: invalid request: workflow id #2 is empty"
-        );
     }
 }

@@ -16,10 +16,13 @@ use serde_json::Value;
 
 use crate::{Error, Result};
 
+mod docs;
 pub mod model;
 mod multipart;
 mod open_enums;
 mod operations;
+mod pagination;
+mod request_bounds;
 mod surface;
 pub use surface::surface;
 mod typed_errors;
@@ -46,6 +49,9 @@ pub fn generate(doc: &Value) -> Result<Generated> {
     open_enums::apply(&mut file);
     typed_errors::apply(&mut file, &operations)?;
     multipart::apply(&mut file, doc, &operations)?;
+    pagination::apply(&mut file, doc, &operations);
+    request_bounds::apply(&mut file, doc, &operations);
+    docs::apply(&mut file, &operations);
     file.items.extend(
         syn::parse2::<syn::File>(operations::tokens(&operations))
             .map_err(|e| Error::Format(e.to_string()))?
@@ -131,6 +137,13 @@ fn clear_method(item: &mut openapiv3::PathItem, method: &str) {
         "patch" => item.patch = None,
         "trace" => item.trace = None,
         _ => {}
+    }
+}
+
+pub(crate) fn pagination_self_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
     }
 }
 

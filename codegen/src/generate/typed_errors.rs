@@ -64,7 +64,7 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<us
         let wrapper: ImplItem = parse_quote! {
             #(#docs)*
             pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
-                crate::error::finish(#id, self.send_unmapped().await).await
+                crate::error::finish(#id, self.send_unmapped()).await
             }
         };
         imp.items.insert(pos, wrapper);

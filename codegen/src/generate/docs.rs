@@ -1,0 +1,67 @@
+//! Pass `docs`: each client method's rustdoc says what the spec says beyond its description:
+//! the API key scopes it needs (`x-required-scope`), whether it is beta, and its error statuses
+//! (with the typed body, where the spec gives one).
+
+use std::collections::BTreeMap;
+
+use syn::{Item, TraitItem, parse_quote};
+
+use super::model::{Operation, type_name};
+
+pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) {
+    let by_method: BTreeMap<&str, &Operation> = operations.iter().map(|o| (o.method_name.as_str(), o)).collect();
+    for item in file.items.iter_mut() {
+        let Item::Trait(t) = item else { continue };
+        if !t.ident.to_string().starts_with("Client") {
+            continue;
+        }
+        for ti in t.items.iter_mut() {
+            let TraitItem::Fn(f) = ti else { continue };
+            let Some(op) = by_method.get(f.sig.ident.to_string().as_str()) else {
+                continue;
+            };
+            for line in lines(op) {
+                let line = format!(" {line}");
+                f.attrs.push(parse_quote!(#[doc = #line]));
+            }
+        }
+    }
+}
+
+fn lines(op: &Operation) -> Vec<String> {
+    let mut out = vec![String::new()];
+    if op.beta {
+        out.push("**Beta**: n8n may change this operation in any release.".into());
+        out.push(String::new());
+    }
+    match op.scopes.as_slice() {
+        [] => out.push("Required API key scope: none listed by the spec.".into()),
+        [one] => out.push(format!("Required API key scope: `{one}`.")),
+        many => out.push(format!(
+            "Required API key scopes: {}.",
+            many.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        )),
+    }
+    if !op.errors.is_empty() {
+        out.push(String::new());
+        out.push("Errors (as [`crate::Error`]):".into());
+        for e in &op.errors {
+            let typed = e
+                .schema
+                .as_ref()
+                .map(|s| format!(" The body is [`ErrorBody::{0}`](crate::ErrorBody::{0}).", type_name(s)))
+                .unwrap_or_default();
+            let desc = e.description.lines().next().unwrap_or("").trim();
+            out.push(format!("- `{}`: {}{typed}", e.status, escape(desc)));
+        }
+    }
+    out
+}
+
+/// Keeps rustdoc from reading spec prose as links or HTML.
+fn escape(s: &str) -> String {
+    s.replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,163 @@
+//! Pass `pagination`: a lazy item stream for every cursor-paginated list operation.
+//!
+//! An operation is paginated when it takes a `cursor` query parameter and its success body has
+//! a `nextCursor` and a `data` array (detected from the spec, not listed by hand). Its builder
+//! gains `stream()`, a `futures::Stream` of the `data` items of every page, fetched one page at a
+//! time (see `crate::paginate`), and `collect_all()`.
+
+use quote::format_ident;
+use serde_json::Value;
+use syn::{ImplItem, Item, parse_quote};
+
+use super::model::Operation;
+use super::open_enums::types_module;
+use super::typed_errors::module;
+use crate::normalize::{operations as raw_operations, resolve};
+
+/// Adds the methods; returns the ids of the paginated operations.
+pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation]) -> Vec<String> {
+    let paginated: Vec<&Operation> = operations.iter().filter(|o| is_paginated(doc, o)).collect();
+    // Page type -> item type, read from the generated types.
+    let mut plans = Vec::new();
+    {
+        let Some(builder) = module(file, "builder") else {
+            return Vec::new();
+        };
+        for op in &paginated {
+            let Some(page_ty) = send_success_type(builder, &op.builder) else {
+                continue;
+            };
+            plans.push((op.builder.clone(), op.id.clone(), page_ty));
+        }
+    }
+    let mut items = Vec::new();
+    {
+        let Some(types) = types_module(file) else {
+            return Vec::new();
+        };
+        for (builder, id, page) in plans {
+            if let Some(item) = data_item_type(types, &page) {
+                items.push((builder, id, page, item));
+            }
+        }
+    }
+    let Some(builder_items) = module(file, "builder") else {
+        return Vec::new();
+    };
+    let mut done = Vec::new();
+    for (builder, id, page, item) in items {
+        let Some(imp) = builder_items.iter_mut().find_map(|i| match i {
+            Item::Impl(imp)
+                if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(builder.as_str()) =>
+            {
+                Some(imp)
+            }
+            _ => None,
+        }) else {
+            continue;
+        };
+        let page = format_ident!("{}", page);
+        let item_ty: syn::Type = syn::parse_str(&format!("types::{item}")).expect("a type path");
+        let methods: [ImplItem; 2] = [
+            parse_quote! {
+                /// Every item of every page, fetched lazily one page at a time (set `limit` for
+                /// the page size; n8n allows up to 250). Ends when n8n returns no `nextCursor`.
+                pub fn stream(self) -> crate::paginate::Items<'a, #item_ty> {
+                    crate::paginate::items(
+                        self,
+                        |b, cursor| b.cursor(cursor),
+                        |b| ::std::boxed::Box::pin(b.send()),
+                        |page: types::#page| (page.data, page.next_cursor),
+                    )
+                }
+            },
+            parse_quote! {
+                /// Every item of every page, collected (see [`Self::stream`]).
+                pub async fn collect_all(self) -> ::std::result::Result<::std::vec::Vec<#item_ty>, crate::Error> {
+                    crate::paginate::collect(self.stream()).await
+                }
+            },
+        ];
+        imp.items.extend(methods);
+        done.push(id);
+    }
+    done
+}
+
+fn is_paginated(doc: &Value, op: &Operation) -> bool {
+    let Some((_, _, raw)) = raw_operations(doc)
+        .into_iter()
+        .find(|(p, m, _)| *p == op.path && *m == op.method)
+    else {
+        return false;
+    };
+    let has_cursor = raw
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| resolve(doc, p))
+        .any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("query")
+                && p.get("name").and_then(Value::as_str) == Some("cursor")
+        });
+    let body = raw
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(s, _)| s.starts_with('2'))
+        .filter_map(|(_, r)| resolve(doc, r))
+        .filter_map(|r| r.pointer("/content/application~1json/schema"))
+        .filter_map(|s| resolve(doc, s))
+        .next();
+    let props = body.and_then(|b| b.get("properties"));
+    let data_is_array = props
+        .and_then(|p| p.get("data"))
+        .and_then(|d| resolve(doc, d))
+        .is_some_and(|d| d.get("type").and_then(Value::as_str) == Some("array"));
+    has_cursor && data_is_array && props.is_some_and(|p| p.get("nextCursor").is_some())
+}
+
+fn self_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// `X` of `send(self) -> Result<ResponseValue<types::X>, _>`.
+fn send_success_type(builder: &[Item], name: &str) -> Option<String> {
+    builder.iter().find_map(|i| match i {
+        Item::Impl(imp) if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(name) => {
+            imp.items.iter().find_map(|it| match it {
+                ImplItem::Fn(f) if f.sig.ident == "send" => {
+                    let ret = quote::ToTokens::to_token_stream(&f.sig.output)
+                        .to_string()
+                        .replace(' ', "");
+                    let inner = ret.split("ResponseValue<types::").nth(1)?;
+                    let end = inner.find(|c: char| !c.is_alphanumeric() && c != '_')?;
+                    Some(inner[..end].to_string())
+                }
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// The item type of the `data: Vec<Item>` field of struct `page`.
+fn data_item_type(types: &[Item], page: &str) -> Option<String> {
+    types.iter().find_map(|i| match i {
+        Item::Struct(s) if s.ident == page => s
+            .fields
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|n| n == "data"))
+            .and_then(|f| {
+                let ty = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
+                let inner = ty.strip_prefix("::std::vec::Vec<")?.strip_suffix('>')?;
+                Some(inner.trim_start_matches("super::").to_string())
+            }),
+        _ => None,
+    })
+}

@@ -294,7 +294,12 @@ async fn executions_from_a_webhook() {
         .await
         .unwrap();
     assert_eq!(full.workflow_id, id);
-    assert!(full.data.is_some(), "includeData=true returns the execution data");
+    let data = full.data.as_ref().expect("includeData=true returns the execution data");
+    assert!(
+        data.extra.contains_key("resultData"),
+        "the run data is kept: {:?}",
+        data.extra.keys().collect::<Vec<_>>()
+    );
     client.delete_execution().execution_id(exec_id).send().await.unwrap();
     let gone = client.get_execution().execution_id(exec_id).send().await.unwrap_err();
     assert_eq!(gone.status().map(|s| s.as_u16()), Some(404), "{gone}");

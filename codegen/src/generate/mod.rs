@@ -22,6 +22,7 @@ mod multipart;
 mod open_enums;
 mod operations;
 mod pagination;
+mod prune_builders;
 mod request_bounds;
 mod surface;
 pub use surface::surface;
@@ -46,6 +47,7 @@ pub fn generate(doc: &Value) -> Result<Generated> {
     let operations = model::operations(doc);
     let tokens = run_progenitor(&spec, doc)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
+    prune_builders::apply(&mut file);
     open_enums::apply(&mut file);
     typed_errors::apply(&mut file, &operations)?;
     multipart::apply(&mut file, doc, &operations)?;

@@ -13,6 +13,7 @@ mod case_clash_schemas;
 mod closed_objects;
 mod disjoint_any_of;
 mod error_responses;
+mod extra_properties;
 mod multipart_bodies;
 mod operation_ids;
 mod undeclared_path_parameters;
@@ -43,6 +44,7 @@ pub const RULES: &[Rule] = &[
     undeclared_path_parameters::RULE,
     case_clash_schemas::RULE,
     closed_objects::RULE,
+    extra_properties::RULE,
     disjoint_any_of::RULE,
     union_parameters::RULE,
     multipart_bodies::RULE,

@@ -61,10 +61,10 @@ pub(super) fn closure(
     let mut seen = BTreeSet::new();
     let mut stack: Vec<String> = roots.into_iter().collect();
     while let Some(n) = stack.pop() {
-        if seen.insert(n.clone()) {
-            if let Some(next) = graph.get(&n) {
-                stack.extend(next.iter().cloned());
-            }
+        if seen.insert(n.clone())
+            && let Some(next) = graph.get(&n)
+        {
+            stack.extend(next.iter().cloned());
         }
     }
     seen

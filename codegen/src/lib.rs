@@ -18,5 +18,6 @@ pub mod generate;
 pub mod load;
 pub mod normalize;
 pub mod pipeline;
+pub mod sample;
 
 pub use error::{Error, Result};

@@ -275,51 +275,8 @@ fn spec() -> Value {
     n8n_api_codegen::load::from_path(&path).unwrap().document
 }
 
-/// A minimal instance of `schema`: required properties only, first enum value, placeholders.
 fn sample(doc: &Value, schema: &Value) -> Value {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return sample(doc, doc.pointer(&r[1..]).unwrap());
-    }
-    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
-        return e[0].clone();
-    }
-    if let Some(alts) = schema
-        .get("oneOf")
-        .or_else(|| schema.get("anyOf"))
-        .and_then(Value::as_array)
-    {
-        return sample(doc, &alts[0]);
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") if schema.get("format").and_then(Value::as_str) == Some("date-time") => {
-            json!("2026-01-01T00:00:00Z")
-        }
-        Some("string") => json!("x"),
-        Some("boolean") => json!(false),
-        Some("integer") | Some("number") => json!(1),
-        Some("array") => json!([]),
-        _ => {
-            let mut out = serde_json::Map::new();
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            for (k, v) in schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                if required.contains(&k.as_str()) {
-                    out.insert(k.clone(), sample(doc, v));
-                }
-            }
-            Value::Object(out)
-        }
-    }
+    n8n_api_codegen::sample::instance(doc, schema)
 }
 
 async fn import_server(status: u16, body: Option<Value>) -> (MockServer, Client) {

@@ -115,6 +115,12 @@ pub fn expected_files(crate_dir: &Path, output: &Output) -> Result<Vec<(PathBuf,
             manifest_path.display()
         ))
     })?;
+    let manifest = with_features(&manifest, output).ok_or_else(|| {
+        Error::Fetch(format!(
+            "{}: no `# @generated-features-begin` ... `# @generated-features-end` block",
+            manifest_path.display()
+        ))
+    })?;
     Ok(vec![
         (crate_dir.join(GENERATED_FILE), output.code.clone()),
         (manifest_path, manifest),
@@ -152,8 +158,10 @@ pub fn write_standalone(template_dir: &Path, out_dir: &Path, output: &Output) ->
     std::fs::create_dir_all(&out_src).map_err(|e| Error::io(&out_src, e))?;
     let manifest_path = template_dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
-    let mut manifest = with_version(&manifest, output.n8n_version.as_deref())
+    let manifest = with_version(&manifest, output.n8n_version.as_deref())
         .ok_or_else(|| Error::Fetch(format!("{}: no version line", manifest_path.display())))?;
+    let mut manifest = with_features(&manifest, output)
+        .ok_or_else(|| Error::Fetch(format!("{}: no generated features block", manifest_path.display())))?;
     manifest.push_str("\n# Standalone: not part of the n8n-api workspace.\n[workspace]\n");
     fetch::write_atomic(&out_dir.join("Cargo.toml"), manifest.as_bytes())?;
     copy_sources(&src, &out_src)?;
@@ -175,6 +183,22 @@ fn copy_sources(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+const FEATURES_BEGIN: &str = "# @generated-features-begin";
+const FEATURES_END: &str = "# @generated-features-end";
+
+/// `manifest` with the block between the generated-features markers replaced by one feature per
+/// tag of `output` and `full`.
+fn with_features(manifest: &str, output: &Output) -> Option<String> {
+    let begin = manifest.find(FEATURES_BEGIN)?;
+    let after_begin = begin + manifest[begin..].find('\n')? + 1;
+    let end = manifest[after_begin..].find(FEATURES_END)? + after_begin;
+    let mut out = String::with_capacity(manifest.len() + 1024);
+    out.push_str(&manifest[..after_begin]);
+    out.push_str(&generate::features::cargo_features(&output.operations));
+    out.push_str(&manifest[end..]);
+    Some(out)
 }
 
 /// `manifest` with its `[package]` version carrying `+n8n.VERSION` (or none if unknown).

@@ -53,12 +53,15 @@ pub struct Inner(Arc<Settings>);
 #[derive(Debug)]
 struct Settings {
     auth: Auth,
+    #[allow(dead_code)]
     max_upload: u64,
     retry: RetryPolicy,
 }
 
 impl Inner {
     /// Largest multipart upload the client sends (see [`crate::multipart::DEFAULT_MAX_UPLOAD`]).
+    /// (Unused when the features in use leave out every multipart operation.)
+    #[allow(dead_code)]
     pub(crate) fn max_upload(&self) -> u64 {
         self.0.max_upload
     }

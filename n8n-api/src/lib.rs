@@ -29,6 +29,7 @@ mod retry;
 
 pub use client::{ApiKey, Client, ClientBuilder};
 pub use error::{Error, ErrorKind};
+#[allow(unused_imports)] // empty when no tag feature is on
 pub use generated::prelude::*;
 pub use generated::{ErrorBody, OPERATIONS, builder, types};
 pub use operation::Operation;
@@ -41,6 +42,7 @@ pub use client::Inner;
 
 /// `use n8n_api::prelude::*;` brings the client and every tag's extension trait into scope.
 pub mod prelude {
+    #[allow(unused_imports)]
     pub use crate::generated::prelude::*;
     pub use crate::{Client, Error};
 }

@@ -16,7 +16,9 @@ use serde_json::Value;
 
 use crate::{Error, Result};
 
+mod dedupe_types;
 mod docs;
+pub mod features;
 pub mod model;
 mod multipart;
 mod open_enums;
@@ -49,6 +51,8 @@ pub fn generate(doc: &Value) -> Result<Generated> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     prune_builders::apply(&mut file);
     open_enums::apply(&mut file);
+    let components = component_type_names(doc);
+    dedupe_types::apply(&mut file, &components);
     typed_errors::apply(&mut file, &operations)?;
     multipart::apply(&mut file, doc, &operations)?;
     pagination::apply(&mut file, doc, &operations);
@@ -59,6 +63,7 @@ pub fn generate(doc: &Value) -> Result<Generated> {
             .map_err(|e| Error::Format(e.to_string()))?
             .items,
     );
+    features::apply(&mut file, &operations);
     let types = count_types(&file);
     Ok(Generated {
         file,
@@ -147,6 +152,14 @@ pub(crate) fn pagination_self_ident(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
+}
+
+/// The Rust names of the spec's component schemas.
+fn component_type_names(doc: &Value) -> std::collections::BTreeSet<String> {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().map(|k| model::type_name(k)).collect())
+        .unwrap_or_default()
 }
 
 fn count_types(file: &syn::File) -> usize {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod e2e;
 mod generate;
 mod n8n;
@@ -29,6 +30,8 @@ enum Command {
     /// A real n8n on loopback: start (installing it once), stop, status.
     #[command(subcommand)]
     N8n(n8n::NCommand),
+    /// Benchmarks, each printing a ratio against a baseline measured in the same run.
+    Bench(bench::Args),
     /// Run every check CI runs: format, lint, freshness, tests, end-to-end against a real n8n.
     Test(test::Args),
 }
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Command::Spec(cmd) => spec::run(cmd),
         Command::Test(args) => test::run(args),
         Command::N8n(cmd) => n8n::run(cmd),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(code) => code,

@@ -72,6 +72,27 @@ pub fn generate(doc: &Value) -> Result<Generated> {
     })
 }
 
+/// progenitor alone on a normalized spec (builder style, tags separate, no hooks, none of our
+/// passes): the baseline the compile-time benchmark compares the client with.
+pub fn progenitor_baseline(doc: &Value) -> Result<syn::File> {
+    let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).map_err(|e| Error::Generate {
+        operation: "(document)".into(),
+        message: e.to_string(),
+    })?;
+    let mut s = GenerationSettings::default();
+    s.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Separate);
+    let tokens = quiet_catch(|| Generator::new(&s).generate_tokens(&spec))
+        .map_err(|m| Error::Generate {
+            operation: "(spec)".into(),
+            message: m,
+        })?
+        .map_err(|e| Error::Generate {
+            operation: "(spec)".into(),
+            message: e.to_string(),
+        })?;
+    syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))
+}
+
 fn settings() -> GenerationSettings {
     let mut s = GenerationSettings::default();
     s.with_interface(InterfaceStyle::Builder)

@@ -1,0 +1,196 @@
+//! `cargo xtask bench [codegen|runtime|memory|compile|all]`: benchmarks that print ratios against
+//! a baseline measured in the same run (this machine is shared and noisy: no absolute targets).
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use n8n_api_codegen::{format, normalize, pipeline};
+
+use crate::root;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Which benchmark (default: all).
+    #[arg(value_enum, default_value = "all")]
+    which: Which,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Which {
+    /// Generation of the pinned spec per stage (release), vs openapi-generator if installed.
+    Codegen,
+    /// Request overhead vs reqwest + serde_json, decode throughput, pagination memory.
+    Runtime,
+    /// Peak memory of a 200 MiB package export and import.
+    Memory,
+    /// Clean debug build of the crate: default, one tag, full, vs plain progenitor output.
+    Compile,
+    All,
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn bench_bin(name: &str) -> Result<bool> {
+    eprintln!("==> bench {name} (release build of the benchmark first)");
+    let status = cargo()
+        .current_dir(root())
+        .args(["run", "--release", "--quiet", "-p", "n8n-api-bench", "--bin", name])
+        .status()?;
+    Ok(status.success())
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let mut ok = true;
+    let all = args.which == Which::All;
+    if all || args.which == Which::Codegen {
+        ok &= bench_bin("codegen")?;
+    }
+    if all || args.which == Which::Runtime {
+        ok &= bench_bin("runtime")?;
+    }
+    if all || args.which == Which::Memory {
+        ok &= bench_bin("memory")?;
+    }
+    if all || args.which == Which::Compile {
+        ok &= compile()?;
+    }
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Seconds of a clean build of package `pkg` in `dir` (its dependencies already built).
+fn clean_build(dir: &Path, target: &Path, pkg: &str, features: &[&str]) -> Result<Duration> {
+    let clean = cargo()
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .args(["clean", "--quiet", "-p", pkg])
+        .status()?;
+    if !clean.success() {
+        bail!("cargo clean -p {pkg} failed");
+    }
+    let mut cmd = cargo();
+    cmd.current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .args(["build", "--quiet"])
+        .args(features);
+    let t = Instant::now();
+    let status = cmd.status()?;
+    if !status.success() {
+        bail!("building {} failed", dir.display());
+    }
+    Ok(t.elapsed())
+}
+
+fn compile() -> Result<bool> {
+    eprintln!(
+        "==> bench compile: clean debug builds of the crate alone (dependencies prebuilt), default cargo profile"
+    );
+    let root = root();
+    let work = root.join("target/bench-compile");
+    let target = work.join("target");
+    let ours = work.join("n8n-api");
+    let baseline = work.join("progenitor-baseline");
+    std::fs::create_dir_all(&work)?;
+
+    // Ours: the standalone crate `generate --spec --out` writes.
+    let output = pipeline::run_dir(&root.join("spec"), "cargo xtask bench compile")?;
+    let _ = std::fs::remove_dir_all(&ours);
+    pipeline::write_standalone(&root.join("n8n-api"), &ours, &output)?;
+
+    // Baseline: progenitor's own output for the same (normalized) spec, with its runtime.
+    let (spec, lock) = n8n_api_codegen::fetch::load_dir(&root.join("spec"))?;
+    let mut doc = spec.document.clone();
+    normalize::normalize(&mut doc)?;
+    let file = n8n_api_codegen::generate::progenitor_baseline(&doc)?;
+    let header = format::Header {
+        command: "cargo xtask bench compile".into(),
+        n8n_version: lock.n8n_version.clone(),
+        spec_sha256: spec.sha256.clone(),
+    };
+    std::fs::create_dir_all(baseline.join("src"))?;
+    std::fs::write(
+        baseline.join("src/lib.rs"),
+        format!("#![allow(warnings)]\n{}", format::format_file(&file, &header)),
+    )?;
+    std::fs::write(
+        baseline.join("Cargo.toml"),
+        r#"[package]
+name = "progenitor-baseline"
+version = "0.1.0"
+edition = "2024"
+
+[dependencies]
+progenitor-client = "0.15.1"
+reqwest = { version = "0.13.5", default-features = false, features = ["json", "query", "stream", "rustls"] }
+serde = { version = "1.0.219", features = ["derive"] }
+serde_json = "1.0.140"
+chrono = { version = "0.4.41", default-features = false, features = ["serde", "std", "clock"] }
+regress = "0.12.0"
+bytes = "1.10.1"
+futures = "0.3.31"
+
+[workspace]
+"#,
+    )?;
+    let lines = |p: &Path| std::fs::read_to_string(p).map(|s| s.lines().count()).unwrap_or(0);
+    eprintln!(
+        "    generated lines: n8n-api {}, progenitor baseline {}",
+        lines(&ours.join("src/generated.rs")),
+        lines(&baseline.join("src/lib.rs"))
+    );
+    // Dependencies first (not measured), for every feature set used below.
+    for (dir, features) in [
+        (&baseline, vec![]),
+        (&ours, vec![]),
+        (&ours, vec!["--no-default-features", "--features", "rustls,workflow"]),
+    ] {
+        let status = cargo()
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["build", "--quiet"])
+            .args(&features)
+            .status()
+            .context("cargo")?;
+        if !status.success() {
+            bail!("building {} failed", dir.display());
+        }
+    }
+    let configs: [(&str, &Path, &str, Vec<&str>); 4] = [
+        ("progenitor baseline", &baseline, "progenitor-baseline", vec![]),
+        ("n8n-api, default features", &ours, "n8n-api", vec![]),
+        (
+            "n8n-api, one tag (workflow)",
+            &ours,
+            "n8n-api",
+            vec!["--no-default-features", "--features", "rustls,workflow"],
+        ),
+        (
+            "n8n-api, full",
+            &ours,
+            "n8n-api",
+            vec!["--no-default-features", "--features", "rustls,full"],
+        ),
+    ];
+    // Two rounds, interleaved; the faster of each counts.
+    let mut best = [Duration::MAX; 4];
+    for _round in 0..2 {
+        for (i, (_, dir, pkg, features)) in configs.iter().enumerate() {
+            best[i] = best[i].min(clean_build(dir, &target, pkg, features)?);
+        }
+    }
+    let base = best[0].as_secs_f64();
+    for (i, (name, ..)) in configs.iter().enumerate() {
+        let s = best[i].as_secs_f64();
+        println!("  {name:<30} {s:>6.1} s   ratio to baseline {:.2}", s / base);
+    }
+    let default = best[1].as_secs_f64();
+    let met = default < 25.0;
+    println!(
+        "  target: default features under 25 s -> {}",
+        if met { "met" } else { "MISSED" }
+    );
+    Ok(met)
+}

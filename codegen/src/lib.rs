@@ -11,6 +11,7 @@
 //! [`fetch`] obtains a spec (npm package, file, running instance) and its lock;
 //! [`pipeline`] strings the stages together for `cargo xtask generate`.
 
+pub mod diff;
 pub mod error;
 pub mod fetch;
 pub mod format;

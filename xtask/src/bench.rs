@@ -27,6 +27,8 @@ enum Which {
     Memory,
     /// Clean debug build of the crate: default, one tag, full, vs plain progenitor output.
     Compile,
+    /// `cargo xtask diff` on 2.35.0 -> 2.40.7 (release), vs api-smart-diff (npm) on the same pair.
+    Diff,
     All,
 }
 
@@ -35,12 +37,55 @@ fn cargo() -> Command {
 }
 
 fn bench_bin(name: &str) -> Result<bool> {
+    bench_bin_env(name, &[])
+}
+
+fn bench_bin_env(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> Result<bool> {
     eprintln!("==> bench {name} (release build of the benchmark first)");
-    let status = cargo()
-        .current_dir(root())
-        .args(["run", "--release", "--quiet", "-p", "n8n-api-bench", "--bin", name])
-        .status()?;
-    Ok(status.success())
+    let mut cmd = cargo();
+    cmd.current_dir(root())
+        .args(["run", "--release", "--quiet", "-p", "n8n-api-bench", "--bin", name]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Ok(cmd.status()?.success())
+}
+
+/// api-smart-diff and js-yaml from the npm registry, into the cache (once); their node_modules.
+fn api_smart_diff() -> Result<std::path::PathBuf> {
+    let dir = crate::n8n::cache_dir().join("api-smart-diff-1.0.6");
+    if dir.join(".complete").exists() {
+        return Ok(dir.join("node_modules"));
+    }
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("package.json"), r#"{"name":"asd-bench","private":true}"#)?;
+    let status = Command::new("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "api-smart-diff@1.0.6",
+            "js-yaml@4.1.0",
+        ])
+        .current_dir(&dir)
+        .status()
+        .context("npm")?;
+    if !status.success() {
+        bail!("npm install api-smart-diff failed");
+    }
+    std::fs::write(dir.join(".complete"), "")?;
+    Ok(dir.join("node_modules"))
+}
+
+fn diff() -> Result<bool> {
+    match api_smart_diff() {
+        Ok(modules) => bench_bin_env("diff", &[("N8N_API_ASD_NODE_PATH", modules.as_os_str())]),
+        Err(e) => {
+            eprintln!("api-smart-diff unavailable ({e:#}); timing ours alone");
+            bench_bin("diff")
+        }
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -54,6 +99,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     if all || args.which == Which::Memory {
         ok &= bench_bin("memory")?;
+    }
+    if all || args.which == Which::Diff {
+        ok &= diff()?;
     }
     if all || args.which == Which::Compile {
         ok &= compile()?;

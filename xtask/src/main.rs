@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod diff;
 mod e2e;
 mod generate;
 mod n8n;
@@ -30,6 +31,8 @@ enum Command {
     /// A real n8n on loopback: start (installing it once), stop, status.
     #[command(subcommand)]
     N8n(n8n::NCommand),
+    /// What changed between two n8n releases (or spec files), and does it break clients.
+    Diff(diff::Args),
     /// Benchmarks, each printing a ratio against a baseline measured in the same run.
     Bench(bench::Args),
     /// Run every check CI runs: format, lint, freshness, tests, end-to-end against a real n8n.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::N8n(cmd) => n8n::run(cmd),
         Command::Bench(args) => bench::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,

@@ -121,7 +121,7 @@ fn read_instance() -> Option<Instance> {
     serde_json::from_str(&fs::read_to_string(instance_file()).ok()?).ok()
 }
 
-fn cache_dir() -> PathBuf {
+pub fn cache_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("N8N_API_CACHE") {
         return PathBuf::from(d);
     }

@@ -1,0 +1,114 @@
+//! Every rule of the diff: a stable id, a level, what it means for a Rust client, and one line
+//! of documentation (`cargo xtask diff --rules` prints this table).
+
+use serde::Serialize;
+
+/// How much a change matters to a client of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Breaking,
+    Warning,
+    Info,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Breaking => "breaking",
+            Level::Warning => "warning",
+            Level::Info => "info",
+        }
+    }
+}
+
+/// What a change does to Rust code that compiles against today's generated client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RustEffect {
+    /// Code that compiles today may not (a method, setter, field or variant goes or changes type).
+    Breaking,
+    /// Something is added (new methods, setters, fields, variants).
+    Additive,
+    /// Nothing the compiler sees changes.
+    None,
+}
+
+/// One rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub id: &'static str,
+    pub level: Level,
+    pub rust: RustEffect,
+    pub doc: &'static str,
+}
+
+macro_rules! rules {
+    ($($name:ident = ($id:literal, $level:ident, $rust:ident, $doc:literal);)*) => {
+        $(pub const $name: Rule = Rule { id: $id, level: Level::$level, rust: RustEffect::$rust, doc: $doc };)*
+        /// Every rule, in documentation order.
+        pub const ALL: &[Rule] = &[$($name),*];
+    };
+}
+
+rules! {
+    OPERATION_REMOVED = ("operation-removed", Breaking, Breaking, "an operation is gone");
+    OPERATION_ADDED = ("operation-added", Info, Additive, "a new operation");
+    OPERATION_DEPRECATED = ("operation-deprecated", Warning, None, "an operation became deprecated");
+    OPERATION_PATH_CHANGED = ("operation-path-changed", Breaking, None, "an operation (same operationId) moved to another path");
+    PATH_PARAMETER_RENAMED = ("path-parameter-renamed", Info, Breaking, "a path parameter was renamed; the URL is the same (the Rust setter is renamed)");
+    OPERATION_ID_RENAMED = ("operation-id-renamed", Info, Breaking, "the operationId changed; the operation is the same (the Rust method is renamed)");
+    SUCCESS_STATUS_REMOVED = ("success-status-removed", Breaking, Breaking, "a success status is no longer returned");
+    SUCCESS_CONTENT_TYPE_CHANGED = ("success-content-type-changed", Breaking, Breaking, "the media type of a success response changed");
+    REQUIRED_SCOPE_CHANGED = ("required-scope-changed", Warning, None, "the API key scopes an operation requires changed");
+    PARAMETER_ADDED_REQUIRED = ("parameter-added-required", Breaking, Breaking, "a new required parameter");
+    PARAMETER_ADDED_OPTIONAL = ("parameter-added-optional", Info, Additive, "a new optional parameter");
+    PARAMETER_REMOVED = ("parameter-removed", Breaking, Breaking, "a parameter is gone");
+    PARAMETER_BECAME_REQUIRED = ("parameter-became-required", Breaking, None, "an optional parameter became required");
+    PARAMETER_BECAME_OPTIONAL = ("parameter-became-optional", Info, None, "a required parameter became optional");
+    PARAMETER_TYPE_CHANGED = ("parameter-type-changed", Breaking, Breaking, "the type of a parameter changed");
+    PARAMETER_FORMAT_CHANGED = ("parameter-format-changed", Warning, Breaking, "the format of a parameter changed");
+    PARAMETER_LOCATION_CHANGED = ("parameter-location-changed", Breaking, None, "a parameter moved (query, path, header)");
+    PARAMETER_ENUM_VALUE_REMOVED = ("parameter-enum-value-removed", Breaking, Breaking, "a value of a parameter's enum is gone");
+    PARAMETER_ENUM_VALUE_ADDED = ("parameter-enum-value-added", Info, Additive, "a parameter's enum has a new value");
+    PARAMETER_CONSTRAINT_TIGHTENED = ("parameter-constraint-tightened", Breaking, None, "a parameter's min/max, length, pattern or item count got stricter");
+    PARAMETER_CONSTRAINT_LOOSENED = ("parameter-constraint-loosened", Info, None, "a parameter's constraints got looser");
+    REQUEST_BODY_ADDED_REQUIRED = ("request-body-added-required", Breaking, Breaking, "an operation now requires a body");
+    REQUEST_BODY_ADDED_OPTIONAL = ("request-body-added-optional", Info, Additive, "an operation now takes an optional body");
+    REQUEST_BODY_BECAME_REQUIRED = ("request-body-became-required", Breaking, None, "an optional request body became required");
+    REQUEST_BODY_REMOVED = ("request-body-removed", Breaking, Breaking, "an operation no longer takes a body");
+    REQUEST_CONTENT_TYPE_CHANGED = ("request-content-type-changed", Breaking, Breaking, "the media type of the request body changed");
+    REQUEST_PROPERTY_ADDED_REQUIRED = ("request-property-added-required", Breaking, Breaking, "a new required request property (form field)");
+    REQUEST_PROPERTY_ADDED_OPTIONAL = ("request-property-added-optional", Info, Additive, "a new optional request property (form field)");
+    REQUEST_PROPERTY_REMOVED = ("request-property-removed", Breaking, Breaking, "a request property (form field) is gone");
+    REQUEST_PROPERTY_BECAME_REQUIRED = ("request-property-became-required", Breaking, Breaking, "an optional request property became required");
+    REQUEST_PROPERTY_TYPE_CHANGED = ("request-property-type-changed", Breaking, Breaking, "the type of a request property changed");
+    REQUEST_PROPERTY_FORMAT_CHANGED = ("request-property-format-changed", Warning, Breaking, "the format of a request property changed");
+    REQUEST_PROPERTY_BECAME_NOT_NULLABLE = ("request-property-became-not-nullable", Breaking, Breaking, "a request property no longer accepts null");
+    REQUEST_ENUM_VALUE_REMOVED = ("request-enum-value-removed", Breaking, Breaking, "a value of a request enum is gone");
+    REQUEST_ENUM_VALUE_ADDED = ("request-enum-value-added", Info, Additive, "a request enum has a new value");
+    REQUEST_CONSTRAINT_TIGHTENED = ("request-constraint-tightened", Breaking, None, "a request property's min/max, length, pattern or item count got stricter");
+    REQUEST_CONSTRAINT_LOOSENED = ("request-constraint-loosened", Info, None, "a request property's constraints got looser");
+    REQUEST_ADDITIONAL_PROPERTIES_CLOSED = ("request-additional-properties-closed", Breaking, None, "a request object no longer accepts properties it does not list");
+    REQUEST_UNION_NARROWED = ("request-union-narrowed", Breaking, Breaking, "a oneOf/anyOf in a request lost an alternative");
+    REQUEST_UNION_WIDENED = ("request-union-widened", Info, Additive, "a oneOf/anyOf in a request gained an alternative");
+    RESPONSE_PROPERTY_REMOVED = ("response-property-removed", Breaking, Breaking, "a response property is gone");
+    RESPONSE_PROPERTY_ADDED = ("response-property-added", Info, Additive, "a new response property");
+    RESPONSE_PROPERTY_TYPE_CHANGED = ("response-property-type-changed", Breaking, Breaking, "the type of a response property changed");
+    RESPONSE_PROPERTY_FORMAT_CHANGED = ("response-property-format-changed", Warning, Breaking, "the format of a response property changed");
+    RESPONSE_PROPERTY_BECAME_NULLABLE = ("response-property-became-nullable", Breaking, Breaking, "a response property can now be null (breaks clients, not servers)");
+    RESPONSE_PROPERTY_BECAME_OPTIONAL = ("response-property-became-optional", Breaking, Breaking, "a response property is no longer always present (breaks clients, not servers)");
+    RESPONSE_OBJECT_ARRAY_CHANGED = ("response-object-array-changed", Breaking, Breaking, "a response value changed between object and array");
+    RESPONSE_ENUM_VALUE_ADDED = ("response-enum-value-added", Warning, Additive, "a response enum has a new value (breaks clients with closed enums)");
+    RESPONSE_ENUM_VALUE_REMOVED = ("response-enum-value-removed", Info, Breaking, "a value of a response enum is gone");
+    RESPONSE_LOOSENED_TO_FREE_FORM = ("response-loosened-to-free-form", Warning, Breaking, "a typed response object became free-form");
+    RESPONSE_UNION_WIDENED = ("response-union-widened", Warning, Additive, "a oneOf/anyOf in a response gained an alternative");
+    RESPONSE_UNION_NARROWED = ("response-union-narrowed", Info, Breaking, "a oneOf/anyOf in a response lost an alternative");
+    COMPONENT_SCHEMA_REMOVED = ("component-schema-removed", Info, Breaking, "a component schema is gone");
+    COMPONENT_SCHEMA_ADDED = ("component-schema-added", Info, Additive, "a new component schema");
+}
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    ALL.iter().find(|r| r.id == id)
+}

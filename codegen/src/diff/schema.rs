@@ -1,0 +1,556 @@
+//! Structural comparison of two schemas, aware of direction: what breaks a request (the client
+//! sends it) differs from what breaks a response (the client decodes it). `$ref`s are resolved
+//! in each document; a pair of component schemas is compared once and the result reused
+//! wherever the pair appears (and a recursive schema does not loop).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{Map, Value};
+
+use super::rules::{self, Rule};
+
+/// Which way a schema travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Request,
+    Response,
+}
+
+/// A change inside a schema, at a location relative to the schema's root.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub location: String,
+    pub message: String,
+}
+
+/// Compares schemas of two documents.
+pub struct SchemaDiff<'a> {
+    old_doc: &'a Value,
+    new_doc: &'a Value,
+    memo: HashMap<(String, String, Side), Vec<Finding>>,
+    stack: Vec<(String, String, Side)>,
+}
+
+fn join(base: &str, rel: &str) -> String {
+    match (base.is_empty(), rel.is_empty()) {
+        (true, _) => rel.to_string(),
+        (_, true) => base.to_string(),
+        _ if rel.starts_with('[') || rel.starts_with('{') => format!("{base}{rel}"),
+        _ => format!("{base}.{rel}"),
+    }
+}
+
+/// A finding of a shared (memoized) comparison, placed below `at`: location and message follow.
+fn relocate(f: &Finding, at: &str) -> Finding {
+    let location = join(at, &f.location);
+    let message = if f.location.is_empty() {
+        f.message.replacen("the body", &format!("`{location}`"), 1)
+    } else {
+        f.message
+            .replacen(&format!("`{}`", f.location), &format!("`{location}`"), 1)
+    };
+    Finding {
+        rule: f.rule,
+        location,
+        message,
+    }
+}
+
+fn resolve<'v>(doc: &'v Value, mut v: &'v Value) -> (&'v Value, Option<String>) {
+    let mut name = None;
+    for _ in 0..16 {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                name = r.rsplit('/').next().map(str::to_string);
+                match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                    Some(t) => v = t,
+                    None => return (&Value::Null, name),
+                }
+            }
+            None => break,
+        }
+    }
+    (v, name)
+}
+
+fn ty(s: &Value) -> Option<&str> {
+    s.get("type")
+        .and_then(Value::as_str)
+        .or_else(|| s.get("properties").map(|_| "object"))
+}
+
+fn alternatives(s: &Value) -> Option<&Vec<Value>> {
+    s.get("oneOf").or_else(|| s.get("anyOf")).and_then(Value::as_array)
+}
+
+fn show(v: &Value) -> String {
+    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+}
+
+impl<'a> SchemaDiff<'a> {
+    pub fn new(old_doc: &'a Value, new_doc: &'a Value) -> Self {
+        SchemaDiff {
+            old_doc,
+            new_doc,
+            memo: HashMap::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    /// Findings between `old` and `new` (either may be a `$ref`), located below `at`.
+    pub fn compare(&mut self, old: &Value, new: &Value, side: Side, at: &str, out: &mut Vec<Finding>) {
+        let (o, oname) = resolve(self.old_doc, old);
+        let (n, nname) = resolve(self.new_doc, new);
+        if let (Some(on), Some(nn)) = (&oname, &nname) {
+            let key = (on.clone(), nn.clone(), side);
+            if let Some(found) = self.memo.get(&key) {
+                out.extend(found.iter().map(|f| relocate(f, at)));
+                return;
+            }
+            if self.stack.contains(&key) {
+                return; // a recursive schema: its changes are reported where the cycle starts
+            }
+            self.stack.push(key.clone());
+            let mut found = Vec::new();
+            self.compare_resolved(o, n, side, "", &mut found);
+            self.stack.pop();
+            out.extend(found.iter().map(|f| relocate(f, at)));
+            self.memo.insert(key, found);
+            return;
+        }
+        self.compare_resolved(o, n, side, at, out);
+    }
+
+    fn push(out: &mut Vec<Finding>, rule: &'static Rule, at: &str, message: String) {
+        out.push(Finding {
+            rule,
+            location: at.to_string(),
+            message,
+        });
+    }
+
+    /// An `allOf` flattened into one object schema (properties and required merged).
+    fn flatten(doc: &Value, s: &Value) -> Value {
+        let Some(parts) = s.get("allOf").and_then(Value::as_array) else {
+            return s.clone();
+        };
+        let mut props = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        let mut merged = s.as_object().cloned().unwrap_or_default();
+        merged.remove("allOf");
+        for p in parts {
+            let p = Self::flatten(doc, resolve(doc, p).0);
+            if let Some(pp) = p.get("properties").and_then(Value::as_object) {
+                props.extend(pp.clone());
+            }
+            if let Some(r) = p.get("required").and_then(Value::as_array) {
+                required.extend(r.iter().cloned());
+            }
+            for (k, v) in p.as_object().into_iter().flatten() {
+                if k != "properties" && k != "required" {
+                    merged.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+        }
+        if let Some(pp) = s.get("properties").and_then(Value::as_object) {
+            props.extend(pp.clone());
+        }
+        merged.insert("properties".into(), Value::Object(props));
+        merged.insert("required".into(), Value::Array(required));
+        merged.entry("type").or_insert(Value::String("object".into()));
+        Value::Object(merged)
+    }
+
+    fn compare_resolved(&mut self, o: &Value, n: &Value, side: Side, at: &str, out: &mut Vec<Finding>) {
+        let req = side == Side::Request;
+        let o_flat;
+        let n_flat;
+        let (o, n) = if o.get("allOf").is_some() || n.get("allOf").is_some() {
+            o_flat = Self::flatten(self.old_doc, o);
+            n_flat = Self::flatten(self.new_doc, n);
+            (&o_flat, &n_flat)
+        } else {
+            (o, n)
+        };
+        let where_ = if at.is_empty() {
+            "the body".to_string()
+        } else {
+            format!("`{at}`")
+        };
+
+        // Nullability.
+        let (on, nn) = (
+            o.get("nullable") == Some(&Value::Bool(true)),
+            n.get("nullable") == Some(&Value::Bool(true)),
+        );
+        if !req && !on && nn {
+            Self::push(
+                out,
+                &rules::RESPONSE_PROPERTY_BECAME_NULLABLE,
+                at,
+                format!("{where_} can now be null: a client that expects a value fails to decode"),
+            );
+        }
+        if req && on && !nn {
+            Self::push(
+                out,
+                &rules::REQUEST_PROPERTY_BECAME_NOT_NULLABLE,
+                at,
+                format!("{where_} no longer accepts null"),
+            );
+        }
+
+        // Unions (a plain schema counts as a union of one).
+        if alternatives(o).is_some() || alternatives(n).is_some() {
+            self.compare_unions(o, n, side, at, out);
+            return;
+        }
+
+        // Types.
+        let (ot, nt) = (ty(o), ty(n));
+        let o_props = o.get("properties").and_then(Value::as_object).filter(|p| !p.is_empty());
+        let n_props = n.get("properties").and_then(Value::as_object).filter(|p| !p.is_empty());
+        match (ot, nt) {
+            (Some(a), Some(b)) if a != b => {
+                let numeric = matches!((a, b), ("integer", "number") | ("number", "integer"));
+                if matches!((a, b), ("object", "array") | ("array", "object")) && !req {
+                    Self::push(
+                        out,
+                        &rules::RESPONSE_OBJECT_ARRAY_CHANGED,
+                        at,
+                        format!("{where_} changed from {a} to {b}"),
+                    );
+                } else if numeric && ((req && a == "integer") || (!req && a == "number")) {
+                    // Widened where the client sends, narrowed where it decodes: both still work.
+                    let rule = if req {
+                        &rules::REQUEST_CONSTRAINT_LOOSENED
+                    } else {
+                        &rules::RESPONSE_PROPERTY_TYPE_CHANGED
+                    };
+                    Self::push(
+                        out,
+                        rule,
+                        at,
+                        format!("{where_} changed from {a} to {b} (compatible on the wire; the Rust type changes)"),
+                    );
+                } else {
+                    let rule = if req {
+                        &rules::REQUEST_PROPERTY_TYPE_CHANGED
+                    } else {
+                        &rules::RESPONSE_PROPERTY_TYPE_CHANGED
+                    };
+                    Self::push(out, rule, at, format!("{where_} changed type from {a} to {b}"));
+                }
+                return;
+            }
+            (Some("object"), None) | (Some("object"), Some("object"))
+                if !req && o_props.is_some() && n_props.is_none() && n.get("items").is_none() =>
+            {
+                Self::push(
+                    out,
+                    &rules::RESPONSE_LOOSENED_TO_FREE_FORM,
+                    at,
+                    format!("{where_} lost its listed properties: it is a free-form object now"),
+                );
+                return;
+            }
+            (Some(a), None) if a != "object" => {
+                let rule = if req {
+                    &rules::REQUEST_PROPERTY_TYPE_CHANGED
+                } else {
+                    &rules::RESPONSE_LOOSENED_TO_FREE_FORM
+                };
+                Self::push(out, rule, at, format!("{where_} changed from {a} to any type"));
+                return;
+            }
+            _ => {}
+        }
+
+        // Format.
+        let (of, nf) = (
+            o.get("format").and_then(Value::as_str),
+            n.get("format").and_then(Value::as_str),
+        );
+        if of != nf && (of.is_some() || nf.is_some()) {
+            let rule = if req {
+                &rules::REQUEST_PROPERTY_FORMAT_CHANGED
+            } else {
+                &rules::RESPONSE_PROPERTY_FORMAT_CHANGED
+            };
+            Self::push(
+                out,
+                rule,
+                at,
+                format!(
+                    "{where_} format changed from {} to {}",
+                    of.unwrap_or("none"),
+                    nf.unwrap_or("none")
+                ),
+            );
+        }
+
+        // Enums.
+        let values = |s: &Value| {
+            s.get("enum")
+                .and_then(Value::as_array)
+                .map(|e| e.iter().map(show).collect::<BTreeSet<_>>())
+        };
+        match (values(o), values(n)) {
+            (Some(a), Some(b)) => {
+                let removed: Vec<_> = a.difference(&b).cloned().collect();
+                let added: Vec<_> = b.difference(&a).cloned().collect();
+                if !removed.is_empty() {
+                    let rule = if req {
+                        &rules::REQUEST_ENUM_VALUE_REMOVED
+                    } else {
+                        &rules::RESPONSE_ENUM_VALUE_REMOVED
+                    };
+                    Self::push(out, rule, at, format!("{where_} no longer has {}", list(&removed)));
+                }
+                if !added.is_empty() {
+                    let (rule, note) = if req {
+                        (&rules::REQUEST_ENUM_VALUE_ADDED, "")
+                    } else {
+                        (
+                            &rules::RESPONSE_ENUM_VALUE_ADDED,
+                            " (a client with a closed enum fails to decode it; this client's enums are open)",
+                        )
+                    };
+                    Self::push(out, rule, at, format!("{where_} gained {}{note}", list(&added)));
+                }
+            }
+            (None, Some(b)) if req => Self::push(
+                out,
+                &rules::REQUEST_CONSTRAINT_TIGHTENED,
+                at,
+                format!(
+                    "{where_} is now limited to {}",
+                    list(&b.into_iter().collect::<Vec<_>>())
+                ),
+            ),
+            _ => {}
+        }
+
+        if req {
+            self.constraints(o, n, at, &where_, out);
+        }
+
+        // Objects.
+        if o_props.is_some() || n_props.is_some() {
+            self.compare_properties(o, n, side, at, out);
+        }
+        if req
+            && o.get("additionalProperties") != Some(&Value::Bool(false))
+            && n.get("additionalProperties") == Some(&Value::Bool(false))
+        {
+            Self::push(
+                out,
+                &rules::REQUEST_ADDITIONAL_PROPERTIES_CLOSED,
+                at,
+                format!("{where_} no longer accepts properties it does not list"),
+            );
+        }
+        if let (Some(oa), Some(na)) = (
+            o.get("additionalProperties").filter(|v| v.is_object()),
+            n.get("additionalProperties").filter(|v| v.is_object()),
+        ) {
+            self.compare(oa, na, side, &join(at, "{}"), out);
+        }
+        // Arrays.
+        if let (Some(oi), Some(ni)) = (o.get("items"), n.get("items")) {
+            self.compare(oi, ni, side, &join(at, "[]"), out);
+        }
+    }
+
+    fn constraints(&mut self, o: &Value, n: &Value, at: &str, where_: &str, out: &mut Vec<Finding>) {
+        // (keyword, larger is stricter)
+        for (k, larger_stricter) in [
+            ("minLength", true),
+            ("maxLength", false),
+            ("minimum", true),
+            ("maximum", false),
+            ("minItems", true),
+            ("maxItems", false),
+        ] {
+            let (a, b) = (o.get(k).and_then(Value::as_f64), n.get(k).and_then(Value::as_f64));
+            let tighter = match (a, b) {
+                (None, Some(_)) => Some(true),
+                (Some(_), None) => Some(false),
+                (Some(x), Some(y)) if x != y => Some((y > x) == larger_stricter),
+                _ => None,
+            };
+            if let Some(t) = tighter {
+                let (rule, word) = if t {
+                    (&rules::REQUEST_CONSTRAINT_TIGHTENED, "tightened")
+                } else {
+                    (&rules::REQUEST_CONSTRAINT_LOOSENED, "loosened")
+                };
+                let shown = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_else(|| "none".into());
+                Self::push(
+                    out,
+                    rule,
+                    at,
+                    format!("{where_} {k} {word}: {} -> {}", shown(a), shown(b)),
+                );
+            }
+        }
+        let (a, b) = (
+            o.get("pattern").and_then(Value::as_str),
+            n.get("pattern").and_then(Value::as_str),
+        );
+        if a != b && b.is_some() {
+            Self::push(
+                out,
+                &rules::REQUEST_CONSTRAINT_TIGHTENED,
+                at,
+                format!("{where_} pattern is now `{}`", b.unwrap_or("")),
+            );
+        } else if a.is_some() && b.is_none() {
+            Self::push(
+                out,
+                &rules::REQUEST_CONSTRAINT_LOOSENED,
+                at,
+                format!("{where_} lost its pattern"),
+            );
+        }
+    }
+
+    fn compare_properties(&mut self, o: &Value, n: &Value, side: Side, at: &str, out: &mut Vec<Finding>) {
+        let empty = Map::new();
+        let op = o.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let np = n.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let required = |s: &Value| -> BTreeSet<String> {
+            s.get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let (or, nr) = (required(o), required(n));
+        let req = side == Side::Request;
+        for (name, os) in op {
+            let loc = join(at, name);
+            match np.get(name) {
+                None if req => Self::push(
+                    out,
+                    &rules::REQUEST_PROPERTY_REMOVED,
+                    &loc,
+                    format!("`{loc}` was removed from the request"),
+                ),
+                None => Self::push(
+                    out,
+                    &rules::RESPONSE_PROPERTY_REMOVED,
+                    &loc,
+                    format!("`{loc}` was removed from the response"),
+                ),
+                Some(ns) => {
+                    if req && !or.contains(name) && nr.contains(name) {
+                        Self::push(
+                            out,
+                            &rules::REQUEST_PROPERTY_BECAME_REQUIRED,
+                            &loc,
+                            format!("`{loc}` is now required"),
+                        );
+                    }
+                    if !req && or.contains(name) && !nr.contains(name) {
+                        Self::push(
+                            out,
+                            &rules::RESPONSE_PROPERTY_BECAME_OPTIONAL,
+                            &loc,
+                            format!("`{loc}` may now be absent: a client that expects it fails to decode"),
+                        );
+                    }
+                    self.compare(os, ns, side, &loc, out);
+                }
+            }
+        }
+        for name in np.keys().filter(|k| !op.contains_key(*k)) {
+            let loc = join(at, name);
+            if !req {
+                Self::push(
+                    out,
+                    &rules::RESPONSE_PROPERTY_ADDED,
+                    &loc,
+                    format!("`{loc}` was added to the response"),
+                );
+            } else if nr.contains(name) {
+                Self::push(
+                    out,
+                    &rules::REQUEST_PROPERTY_ADDED_REQUIRED,
+                    &loc,
+                    format!("`{loc}` is a new required property"),
+                );
+            } else {
+                Self::push(
+                    out,
+                    &rules::REQUEST_PROPERTY_ADDED_OPTIONAL,
+                    &loc,
+                    format!("`{loc}` is a new optional property"),
+                );
+            }
+        }
+    }
+
+    /// A name for an alternative, stable across releases: its component name, else its
+    /// discriminating `type` constant, else its JSON type.
+    fn signature(doc: &Value, alt: &Value) -> String {
+        let (s, name) = resolve(doc, alt);
+        if let Some(n) = name {
+            return n;
+        }
+        if let Some(tag) = s.pointer("/properties/type/enum/0").and_then(Value::as_str) {
+            return format!("type={tag}");
+        }
+        ty(s).unwrap_or("any").to_string()
+    }
+
+    fn compare_unions(&mut self, o: &Value, n: &Value, side: Side, at: &str, out: &mut Vec<Finding>) {
+        let single = |s: &Value| vec![s.clone()];
+        let oa = alternatives(o).cloned().unwrap_or_else(|| single(o));
+        let na = alternatives(n).cloned().unwrap_or_else(|| single(n));
+        let om: BTreeMap<String, Value> = oa
+            .iter()
+            .map(|a| (Self::signature(self.old_doc, a), a.clone()))
+            .collect();
+        let nm: BTreeMap<String, Value> = na
+            .iter()
+            .map(|a| (Self::signature(self.new_doc, a), a.clone()))
+            .collect();
+        let where_ = if at.is_empty() {
+            "the body".to_string()
+        } else {
+            format!("`{at}`")
+        };
+        let removed: Vec<String> = om.keys().filter(|k| !nm.contains_key(*k)).cloned().collect();
+        let added: Vec<String> = nm.keys().filter(|k| !om.contains_key(*k)).cloned().collect();
+        let req = side == Side::Request;
+        if !removed.is_empty() {
+            let rule = if req {
+                &rules::REQUEST_UNION_NARROWED
+            } else {
+                &rules::RESPONSE_UNION_NARROWED
+            };
+            Self::push(out, rule, at, format!("{where_} no longer accepts {}", list(&removed)));
+        }
+        if !added.is_empty() {
+            let rule = if req {
+                &rules::REQUEST_UNION_WIDENED
+            } else {
+                &rules::RESPONSE_UNION_WIDENED
+            };
+            Self::push(out, rule, at, format!("{where_} may now also be {}", list(&added)));
+        }
+        for (k, ov) in &om {
+            if let Some(nv) = nm.get(k) {
+                // Compare the alternative itself, without the union's own nullable flag.
+                self.compare(ov, nv, side, at, out);
+            }
+        }
+    }
+}
+
+fn list(items: &[String]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}

@@ -63,3 +63,24 @@ fn static_data_decodes_as_string_and_as_object() {
     let component_object: types::WorkflowStaticData = serde_json::from_value(json!({ "a": 1 })).unwrap();
     assert_ne!(format!("{component_string:?}"), format!("{component_object:?}"));
 }
+
+#[test]
+fn the_operation_table_knows_every_scope() {
+    let op = n8n_api::Operation::by_id("getWorkflow").expect("getWorkflow is listed");
+    assert_eq!(
+        (op.method, op.path, op.client_method),
+        ("GET", "/workflows/{workflowId}", "get_workflow")
+    );
+    assert_eq!(op.scopes, ["workflow:read"]);
+    assert_eq!(op.missing_scopes(&["workflow:list"]), ["workflow:read"]);
+    assert!(op.missing_scopes(&["workflow:read"]).is_empty());
+    let export = n8n_api::Operation::by_id("exportPackage").unwrap();
+    assert!(export.beta);
+    assert_eq!(export.scopes, ["project:export", "workflow:export"]);
+    assert!(
+        n8n_api::OPERATIONS
+            .iter()
+            .all(|o| !o.scopes.is_empty() || o.id == "getCredentialType" || o.id == "getDiscover"),
+        "scopes come from x-required-scope"
+    );
+}

@@ -163,6 +163,18 @@ async fn workflow_lifecycle() {
     let deactivated = client.deactivate_workflow().workflow_id(&id).send().await.unwrap();
     assert!(!deactivated.active);
 
+    // Publish (the current version) and unpublish: the publish API of n8n 2.x.
+    let published = client
+        .publish_workflow()
+        .workflow_id(&id)
+        .body(types::PublishWorkflowBody::default())
+        .send()
+        .await
+        .unwrap();
+    assert!(published.active, "publishing makes the workflow active");
+    let unpublished = client.unpublish_workflow().workflow_id(&id).send().await.unwrap();
+    assert!(!unpublished.active);
+
     // Transfer: an unlicensed instance has no second project the owner can reach, and moving a
     // workflow into its own project is refused with n8n's reason.
     let home = got
@@ -227,6 +239,57 @@ async fn workflow_list_pages_and_filters() {
     for id in ids {
         remove_workflow(&client, &id).await;
     }
+}
+
+/// More than 500 workflows, streamed page by page through the generated `stream()`.
+#[tokio::test]
+async fn pagination_streams_more_than_500_workflows() {
+    use futures::{StreamExt, TryStreamExt};
+    let client = client();
+    let prefix = unique("wf-many");
+    let n = 510;
+    let ids: Vec<String> = futures::stream::iter(0..n)
+        .map(|i| {
+            let client = &client;
+            let prefix = &prefix;
+            async move {
+                let body: types::CreateWorkflowBody = serde_json::from_value(json!({
+                    "name": format!("{prefix}-{i:03}"),
+                    "nodes": [{ "id": "n1", "name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "position": [0, 0], "parameters": {} }],
+                    "connections": {}, "settings": {}
+                }))
+                .unwrap();
+                client.create_workflow().body(body).send().await.unwrap().id.clone()
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut pages = 0usize;
+    let mut seen = Vec::new();
+    let mut stream = client.get_workflows().name(prefix.clone()).limit(250.0).stream();
+    while let Some(w) = stream.try_next().await.unwrap() {
+        seen.push(w.id);
+        pages = pages.max(seen.len().div_ceil(250));
+    }
+    assert_eq!(seen.len(), n, "every workflow streamed once");
+    let unique_ids: std::collections::BTreeSet<_> = seen.iter().collect();
+    assert_eq!(unique_ids.len(), n);
+    assert!(pages >= 3, "{n} workflows at 250 a page take 3 pages");
+    let all = client
+        .get_workflows()
+        .name(prefix.clone())
+        .limit(100.0)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), n);
+    futures::stream::iter(ids)
+        .for_each_concurrent(8, |id| {
+            let client = &client;
+            async move { remove_workflow(client, &id).await }
+        })
+        .await;
 }
 
 #[tokio::test]

@@ -94,11 +94,12 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
             Operation {
                 method_name: progenitor_name(&id),
                 builder: progenitor_name(&id).to_pascal_case(),
+                // Comma separated; n8n writes `none` where any key may call the operation.
                 scopes: str_of("x-required-scope")
                     .map(|s| {
                         s.split(',')
                             .map(|x| x.trim().to_string())
-                            .filter(|x| !x.is_empty())
+                            .filter(|x| !x.is_empty() && x != "none")
                             .collect()
                     })
                     .unwrap_or_default(),

@@ -345,6 +345,31 @@ async fn import_200_decodes_every_field_and_sends_a_proper_form() {
 }
 
 #[tokio::test]
+async fn import_streams_a_package_from_a_stream() {
+    let (server, client) = import_server(409, Some(json!({ "message": "Import blocked", "issues": [] }))).await;
+    let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
+        Ok(bytes::Bytes::from(gzip_bytes(10))),
+        Ok(bytes::Bytes::from(vec![7u8; 100])),
+    ];
+    let part = FilePart::stream(futures::stream::iter(chunks), 110).file_name("p.n8np");
+    let e = client
+        .import_package()
+        .package(part)
+        .workflow_conflict_policy(types::ImportPackageWorkflowConflictPolicy::Fail)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().unwrap().as_u16(), 409);
+    let req = &server.received_requests().await.unwrap()[0];
+    let body = &req.body;
+    assert!(
+        body.windows(100).any(|w| w.iter().all(|b| *b == 7)),
+        "the streamed bytes were sent"
+    );
+    assert!(String::from_utf8_lossy(body).contains("filename=\"p.n8np\""));
+}
+
+#[tokio::test]
 async fn import_409_and_422_are_typed_for_every_issue_type() {
     let doc = spec();
     let variants = doc

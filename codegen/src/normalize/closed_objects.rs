@@ -17,42 +17,17 @@ pub const RULE: Rule = Rule {
 };
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    visit(doc, &mut String::new(), log);
+    super::walk_objects_with_pointer_mut(doc, &mut |pointer, map| {
+        if map.get("additionalProperties") == Some(&Value::Bool(false)) && is_object_schema(map) {
+            map.shift_remove("additionalProperties");
+            log.change(format!("opened {pointer}"));
+        }
+    });
     Ok(())
 }
 
 fn is_object_schema(m: &Map<String, Value>) -> bool {
     m.get("type").and_then(Value::as_str) == Some("object") || m.get("properties").is_some_and(Value::is_object)
-}
-
-fn visit(v: &mut Value, pointer: &mut String, log: &mut Log) {
-    match v {
-        Value::Object(map) => {
-            if map.get("additionalProperties") == Some(&Value::Bool(false)) && is_object_schema(map) {
-                map.shift_remove("additionalProperties");
-                log.change(format!(
-                    "opened {}",
-                    if pointer.is_empty() { "/" } else { pointer.as_str() }
-                ));
-            }
-            for (k, child) in map.iter_mut() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&super::pointer_escape(k));
-                visit(child, pointer, log);
-                pointer.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
-                visit(child, pointer, log);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -167,6 +167,51 @@ pub(crate) fn walk_objects_mut(v: &mut Value, f: &mut impl FnMut(&mut Map<String
     }
 }
 
+/// Calls `f(pointer, object)` on every JSON object in `v`, parents before children, with the
+/// object's JSON pointer (`/` for the root).
+pub(crate) fn walk_objects_with_pointer_mut(v: &mut Value, f: &mut impl FnMut(&str, &mut Map<String, Value>)) {
+    fn go(v: &mut Value, pointer: &mut String, f: &mut impl FnMut(&str, &mut Map<String, Value>)) {
+        match v {
+            Value::Object(map) => {
+                f(if pointer.is_empty() { "/" } else { pointer.as_str() }, map);
+                for (k, child) in map.iter_mut() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&pointer_escape(k));
+                    go(child, pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter_mut().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    go(child, pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    go(v, &mut String::new(), f);
+}
+
+/// Adds `schemas` to `components.schemas`, creating the sections as needed.
+pub(crate) fn add_component_schemas(doc: &mut Value, schemas: Vec<(String, Value)>) {
+    if schemas.is_empty() {
+        return;
+    }
+    let root = doc.as_object_mut().expect("an OpenAPI document is an object");
+    let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+    let Some(components) = components.as_object_mut() else {
+        return;
+    };
+    let section = components.entry("schemas").or_insert_with(|| Value::Object(Map::new()));
+    if let Some(section) = section.as_object_mut() {
+        section.extend(schemas);
+    }
+}
+
 /// The Rust type name typify gives a component schema name (PascalCase of its words).
 pub fn rust_type_name(name: &str) -> String {
     use heck::ToPascalCase;

@@ -104,21 +104,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         ));
         Ok(())
     })?;
-    if !hoisted.is_empty() {
-        let components = doc
-            .as_object_mut()
-            .unwrap()
-            .entry("components")
-            .or_insert_with(|| json!({}))
-            .as_object_mut()
-            .unwrap()
-            .entry("schemas")
-            .or_insert_with(|| json!({}));
-        let schemas = components.as_object_mut().unwrap();
-        for (name, schema) in hoisted {
-            schemas.insert(name, schema);
-        }
-    }
+    super::add_component_schemas(doc, hoisted);
     Ok(())
 }
 

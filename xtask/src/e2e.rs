@@ -42,5 +42,41 @@ fn suite() -> Result<()> {
             crate::rel(&n8n::state_dir().join("n8n.log"))
         );
     }
+    examples()
+}
+
+/// Every example of the n8n-api crate runs against the instance, in an order where the first
+/// leaves an active workflow and an execution for the others.
+fn examples() -> Result<()> {
+    let inst: n8n::Instance = serde_json::from_slice(&std::fs::read(n8n::instance_file())?)?;
+    let names = [
+        "create_and_activate",
+        "list_workflows",
+        "read_execution",
+        "export_import",
+    ];
+    for e in std::fs::read_dir(root().join("n8n-api/examples"))? {
+        let stem = e?
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !names.contains(&stem.as_str()) {
+            bail!("example {stem} is not in the end-to-end run list (xtask/src/e2e.rs)");
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for name in names {
+        eprintln!("    example {name}");
+        let status = Command::new(&cargo)
+            .current_dir(root())
+            .args(["run", "--quiet", "-p", "n8n-api", "--example", name])
+            .env("N8N_API_URL", &inst.url)
+            .env("N8N_API_KEY", &inst.api_key)
+            .status()?;
+        if !status.success() {
+            bail!("example {name} failed against the test instance ({status})");
+        }
+    }
     Ok(())
 }

@@ -39,8 +39,8 @@ pub struct Rule {
 
 /// All rules, in the order they run.
 pub const RULES: &[Rule] = &[
-    operation_ids::RULE,
     unique_operation_ids::RULE,
+    operation_ids::RULE,
     undeclared_path_parameters::RULE,
     case_clash_schemas::RULE,
     closed_objects::RULE,

@@ -16,7 +16,7 @@ use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{Item, parse_quote};
 
-use super::open_enums::types_module;
+use super::syntax::types_module;
 
 /// Returns how many definitions became aliases.
 pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usize {

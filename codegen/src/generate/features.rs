@@ -13,8 +13,8 @@ use quote::ToTokens;
 use syn::{Item, parse_quote};
 
 use super::model::{Operation, type_name};
-use super::open_enums::types_module;
 use super::prune_builders::{closure, idents};
+use super::syntax::types_module;
 
 /// The feature of an operation's first tag.
 pub fn feature_of(op: &Operation) -> String {
@@ -123,11 +123,11 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) {
         }
     }
     let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    if let Some(builder) = super::typed_errors::module(file, "builder") {
+    if let Some(builder) = super::syntax::module(file, "builder") {
         for item in builder.iter() {
             let name = match item {
                 Item::Struct(s) => s.ident.to_string(),
-                Item::Impl(i) => super::pagination_self_ident(&i.self_ty).unwrap_or_default(),
+                Item::Impl(i) => super::syntax::self_ident(&i.self_ty).unwrap_or_default(),
                 _ => continue,
             };
             let Some(op) = by_builder.get(name.as_str()) else {
@@ -226,11 +226,11 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) {
         }
     }
     // Request builders.
-    if let Some(builder) = super::typed_errors::module(file, "builder") {
+    if let Some(builder) = super::syntax::module(file, "builder") {
         for item in builder.iter_mut() {
             let name = match item {
                 Item::Struct(s) => s.ident.to_string(),
-                Item::Impl(i) => super::pagination_self_ident(&i.self_ty).unwrap_or_default(),
+                Item::Impl(i) => super::syntax::self_ident(&i.self_ty).unwrap_or_default(),
                 _ => continue,
             };
             if let Some(op) = by_builder.get(name.as_str()) {

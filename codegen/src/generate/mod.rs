@@ -27,6 +27,7 @@ mod pagination;
 mod prune_builders;
 mod request_bounds;
 mod surface;
+mod syntax;
 pub use surface::surface;
 mod typed_errors;
 
@@ -165,13 +166,6 @@ fn clear_method(item: &mut openapiv3::PathItem, method: &str) {
         "patch" => item.patch = None,
         "trace" => item.trace = None,
         _ => {}
-    }
-}
-
-pub(crate) fn pagination_self_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
     }
 }
 

@@ -18,7 +18,7 @@ use serde_json::Value;
 use syn::{ImplItem, Item, parse_quote};
 
 use super::model::{Operation, type_name};
-use super::typed_errors::module;
+use super::syntax::module;
 use crate::normalize::MULTIPART_EXTENSION;
 use crate::{Error, Result};
 
@@ -195,13 +195,7 @@ fn extend_builder(builder: &mut [Item], op: &Operation, ext: &Value) -> Result<(
             .parse2(quote!(form: crate::multipart::Form))
             .map_err(|e| fail(op, &e.to_string()))?,
     );
-    let imp = builder
-        .iter_mut()
-        .find_map(|i| match i {
-            Item::Impl(imp) if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(name) => Some(imp),
-            _ => None,
-        })
-        .ok_or_else(|| fail(op, "no builder impl"))?;
+    let imp = super::syntax::inherent_impl_mut(builder, name).ok_or_else(|| fail(op, "no builder impl"))?;
     let mut saw_new = false;
     let mut saw_send = false;
     for item in imp.items.iter_mut() {
@@ -232,13 +226,6 @@ fn extend_builder(builder: &mut [Item], op: &Operation, ext: &Value) -> Result<(
 }
 
 use syn::parse::Parser;
-
-fn self_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
 
 /// `Self { client: client, ... }` in `new()` gains `form: Form::new()`.
 fn add_to_self_literal(block: &mut syn::Block) -> bool {

@@ -13,7 +13,7 @@ use syn::{Fields, Item, ItemEnum, parse_quote};
 
 /// Applies the pass to every enum of the generated `types` module.
 pub(super) fn apply(file: &mut syn::File) -> Vec<String> {
-    let Some(types) = types_module(file) else {
+    let Some(types) = super::syntax::types_module(file) else {
         return Vec::new();
     };
     let mut opened: Vec<String> = Vec::new();
@@ -37,7 +37,7 @@ pub(super) fn apply(file: &mut syn::File) -> Vec<String> {
     }
     for item in types.iter_mut() {
         if let Item::Impl(imp) = item {
-            let Some(self_ty) = type_ident(&imp.self_ty) else {
+            let Some(self_ty) = super::syntax::self_ident(&imp.self_ty) else {
                 continue;
             };
             if !opened.contains(&self_ty) {
@@ -71,13 +71,6 @@ fn catch_all_name(e: &ItemEnum) -> syn::Ident {
 }
 
 const CATCH_ALL: &str = "Unrecognized";
-
-pub(super) fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
-    file.items.iter_mut().find_map(|i| match i {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
-}
 
 fn derives(e: &ItemEnum, name: &str) -> bool {
     e.attrs.iter().any(|a| {
@@ -121,13 +114,6 @@ fn open_string_enum(e: &mut ItemEnum) {
                 .unwrap_or_default();
             *attr = parse_quote!(#[derive(#(#kept),*)]);
         }
-    }
-}
-
-fn type_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
     }
 }
 

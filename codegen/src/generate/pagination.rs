@@ -10,8 +10,8 @@ use serde_json::Value;
 use syn::{ImplItem, Item, parse_quote};
 
 use super::model::Operation;
-use super::open_enums::types_module;
-use super::typed_errors::module;
+use super::syntax::module;
+use super::syntax::types_module;
 use crate::normalize::{operations as raw_operations, resolve};
 
 /// Adds the methods; returns the ids of the paginated operations.
@@ -46,14 +46,7 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation])
     };
     let mut done = Vec::new();
     for (builder, id, page, item) in items {
-        let Some(imp) = builder_items.iter_mut().find_map(|i| match i {
-            Item::Impl(imp)
-                if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(builder.as_str()) =>
-            {
-                Some(imp)
-            }
-            _ => None,
-        }) else {
+        let Some(imp) = super::syntax::inherent_impl_mut(builder_items, &builder) else {
             continue;
         };
         let page = format_ident!("{}", page);
@@ -119,17 +112,10 @@ fn is_paginated(doc: &Value, op: &Operation) -> bool {
     has_cursor && data_is_array && props.is_some_and(|p| p.get("nextCursor").is_some())
 }
 
-fn self_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
 /// `X` of `send(self) -> Result<ResponseValue<types::X>, _>`.
 fn send_success_type(builder: &[Item], name: &str) -> Option<String> {
     builder.iter().find_map(|i| match i {
-        Item::Impl(imp) if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(name) => {
+        Item::Impl(imp) if imp.trait_.is_none() && super::syntax::self_ident(&imp.self_ty).as_deref() == Some(name) => {
             imp.items.iter().find_map(|it| match it {
                 ImplItem::Fn(f) if f.sig.ident == "send" => {
                     let ret = quote::ToTokens::to_token_stream(&f.sig.output)

@@ -12,8 +12,8 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{ImplItem, Item};
 
-use super::open_enums::types_module;
-use super::typed_errors::module;
+use super::syntax::module;
+use super::syntax::types_module;
 
 /// Every identifier in a token stream (recursively).
 pub(super) fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
@@ -70,13 +70,6 @@ pub(super) fn closure(
     seen
 }
 
-fn self_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
 /// Returns how many builders were removed.
 pub(super) fn apply(file: &mut syn::File) -> usize {
     // Roots: every `types::builder::X` the request builders mention.
@@ -105,7 +98,7 @@ pub(super) fn apply(file: &mut syn::File) -> usize {
                 && imp.items.len() == 1
                 && matches!(&imp.items[0], ImplItem::Fn(f) if f.sig.ident == "builder") =>
         {
-            self_name(&imp.self_ty).is_some_and(|n| keep.contains(&n))
+            super::syntax::self_ident(&imp.self_ty).is_some_and(|n| keep.contains(&n))
         }
         _ => true,
     });
@@ -119,7 +112,7 @@ pub(super) fn apply(file: &mut syn::File) -> usize {
         items.retain(|i| {
             let name = match i {
                 Item::Struct(s) => Some(s.ident.to_string()),
-                Item::Impl(imp) => self_name(&imp.self_ty),
+                Item::Impl(imp) => super::syntax::self_ident(&imp.self_ty),
                 _ => None,
             };
             name.is_none_or(|n| keep.contains(&n))

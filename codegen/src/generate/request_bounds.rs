@@ -8,10 +8,10 @@
 
 use heck::ToSnakeCase;
 use serde_json::Value;
-use syn::{ImplItem, Item, parse_quote};
+use syn::{ImplItem, parse_quote};
 
 use super::model::Operation;
-use super::typed_errors::module;
+use super::syntax::module;
 use crate::normalize::{operations as raw_operations, resolve};
 
 struct Bound {
@@ -86,15 +86,7 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation])
         if checks.is_empty() {
             continue;
         }
-        let Some(imp) = builder.iter_mut().find_map(|i| match i {
-            Item::Impl(imp)
-                if imp.trait_.is_none()
-                    && super::pagination_self_ident(&imp.self_ty).as_deref() == Some(op.builder.as_str()) =>
-            {
-                Some(imp)
-            }
-            _ => None,
-        }) else {
+        let Some(imp) = super::syntax::inherent_impl_mut(builder, &op.builder) else {
             continue;
         };
         let Some(send) = imp.items.iter_mut().find_map(|i| match i {

@@ -55,7 +55,8 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
         }
         let imp = builder_items.iter().find_map(|i| match i {
             Item::Impl(imp)
-                if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(op.builder.as_str()) =>
+                if imp.trait_.is_none()
+                    && super::syntax::self_ident(&imp.self_ty).as_deref() == Some(op.builder.as_str()) =>
             {
                 Some(imp)
             }
@@ -99,13 +100,6 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
         }
     }
     out
-}
-
-fn self_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
 }
 
 fn tokens(t: &impl ToTokens) -> String {

@@ -17,7 +17,7 @@ use crate::{Error, Result};
 /// Rewrites every `send` of the `builder` module; returns how many were rewritten.
 pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<usize> {
     let by_method: BTreeMap<&str, &Operation> = operations.iter().map(|o| (o.method_name.as_str(), o)).collect();
-    let Some(builder) = module(file, "builder") else {
+    let Some(builder) = super::syntax::module(file, "builder") else {
         return Err(Error::Generate {
             operation: "(client)".into(),
             message: "progenitor produced no `builder` module".into(),
@@ -71,13 +71,6 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<us
         rewritten += 1;
     }
     Ok(rewritten)
-}
-
-pub(super) fn module<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<Item>> {
-    file.items.iter_mut().find_map(|i| match i {
-        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 fn imp_name(ty: &syn::Type) -> String {

@@ -1,0 +1,32 @@
+//! Small lookups in the generated syntax tree, shared by the passes.
+
+use syn::Item;
+
+/// The items of the top-level module `name` (`builder`, `types`, ...).
+pub(super) fn module<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<Item>> {
+    file.items.iter_mut().find_map(|i| match i {
+        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The items of typify's `types` module.
+pub(super) fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
+    module(file, "types")
+}
+
+/// The last path segment of a type (`super::X<'a>` -> `X`).
+pub(super) fn self_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The inherent `impl` block of the type named `name` among `items`.
+pub(super) fn inherent_impl_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut syn::ItemImpl> {
+    items.iter_mut().find_map(|i| match i {
+        Item::Impl(imp) if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(name) => Some(imp),
+        _ => None,
+    })
+}

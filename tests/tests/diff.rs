@@ -67,3 +67,35 @@ fn a_release_compared_with_itself_has_no_changes() {
         assert_eq!(r.rust.semver, "patch");
     }
 }
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |args: &[&str]| {
+        std::process::Command::new(&cargo)
+            .current_dir(root())
+            .args(["xtask", "diff"])
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap()
+    };
+    let breaking = run(&[
+        "spec/openapi.yml",
+        "spec/history/2.41.3/openapi.yml",
+        "--fail-on",
+        "breaking",
+    ]);
+    assert_eq!(
+        breaking.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&breaking.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&breaking.stdout).unwrap();
+    assert!(json["summary"]["breaking"].as_u64().unwrap() > 0);
+    let same = run(&["spec/openapi.yml", "spec/openapi.yml", "--fail-on", "warning"]);
+    assert_eq!(same.status.code(), Some(0));
+    let no_flag = run(&["spec/openapi.yml", "spec/history/2.41.3/openapi.yml"]);
+    assert_eq!(no_flag.status.code(), Some(0));
+}

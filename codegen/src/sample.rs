@@ -39,20 +39,9 @@ fn instance_at(doc: &Value, schema: &Value, depth: usize) -> Value {
         Some("integer") | Some("number") => json!(1),
         Some("array") => json!([]),
         _ => {
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required = crate::normalize::required_names(schema);
             let mut out = Map::new();
-            for (k, v) in schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
+            for (k, v) in crate::normalize::properties(schema) {
                 if required.contains(&k.as_str()) {
                     out.insert(k.clone(), instance_at(doc, v, depth + 1));
                 }

@@ -51,20 +51,12 @@ struct FormField {
 
 fn fields(op: &Operation, ext: &Value) -> Result<(Vec<FormField>, Vec<String>)> {
     let schema = ext.get("schema").ok_or_else(|| fail(op, "no schema"))?;
-    let required: Vec<String> = schema
-        .get("required")
-        .and_then(Value::as_array)
+    let required: Vec<String> = crate::normalize::required_names(schema)
         .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_string))
+        .map(str::to_string)
         .collect();
     let mut out = Vec::new();
-    for (name, prop) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (name, prop) in crate::normalize::properties(schema) {
         let ident = setter_ident(name);
         let description = prop
             .get("description")

@@ -36,20 +36,9 @@ fn bounds(doc: &Value, op: &Operation) -> Vec<Bound> {
     else {
         return Vec::new();
     };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required = crate::normalize::required_names(schema);
     let mut out = Vec::new();
-    for (name, prop) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (name, prop) in crate::normalize::properties(schema) {
         let Some(prop) = resolve(doc, prop) else { continue };
         if prop.get("type").and_then(Value::as_str) != Some("array") {
             continue;

@@ -220,6 +220,26 @@ pub fn rust_type_name(name: &str) -> String {
         .to_pascal_case()
 }
 
+/// The names an object schema lists as `required`.
+pub(crate) fn required_names(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// The `properties` of an object schema, in spec order (none if it has none).
+pub(crate) fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
 /// Escapes a key for use in a JSON pointer.
 pub(crate) fn pointer_escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")

@@ -33,6 +33,8 @@ pub struct Output {
     pub types: usize,
     /// What normalization changed.
     pub log: Log,
+    /// The normalized spec: what progenitor and the passes saw.
+    pub normalized: serde_json::Value,
     /// The public surface per tag (see [`generate::surface`]).
     pub surface: std::collections::BTreeMap<String, String>,
     pub timings: Timings,
@@ -59,7 +61,7 @@ pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&st
     let log = normalize::normalize(&mut doc)?;
     timings.normalize = t.elapsed();
     let t = Instant::now();
-    let generated = generate::generate(&doc)?;
+    let generated = generate::generate(&doc, n8n_version)?;
     timings.generate = t.elapsed();
     let t = Instant::now();
     let header = format::Header {
@@ -75,6 +77,7 @@ pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&st
         operations: generated.operations,
         types: generated.types,
         log,
+        normalized: doc,
         surface,
         timings,
         n8n_version: n8n_version.map(str::to_string),

@@ -90,6 +90,31 @@ impl Error {
         }
     }
 
+    /// n8n answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// n8n answered 409 Conflict (a name in use, a workflow being published, an import conflict).
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// n8n answered 401 Unauthorized: the API key is missing, wrong or expired.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// n8n answered 403 Forbidden: the key lacks a scope, or the instance's license lacks a feature.
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(StatusCode::FORBIDDEN)
+    }
+
+    /// n8n answered 429 Too Many Requests (after the retries the policy allows).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
     /// n8n's error message, when the server sent one.
     pub fn message(&self) -> Option<&str> {
         match &*self.kind {
@@ -240,6 +265,13 @@ impl fmt::Debug for Error {
             .field("attempts", &self.attempts)
             .field("kind", &self.kind)
             .finish()
+    }
+}
+
+/// A request body that its builder could not build (`types::Node::builder()...try_into()?`).
+impl From<crate::types::error::ConversionError> for Error {
+    fn from(e: crate::types::error::ConversionError) -> Self {
+        Error::new("", ErrorKind::InvalidRequest(e.to_string()))
     }
 }
 

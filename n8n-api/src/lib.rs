@@ -19,21 +19,23 @@
 mod client;
 mod error;
 #[rustfmt::skip]
-#[allow(clippy::all, unused_imports, unused_mut, dead_code)]
+#[allow(clippy::all, unused_imports, unused_mut, dead_code, deprecated)]
 mod generated;
 pub mod multipart;
 mod operation;
 pub mod packages;
 pub mod paginate;
 mod retry;
+mod support;
 
 pub use client::{ApiKey, Client, ClientBuilder};
 pub use error::{Error, ErrorKind};
 #[allow(unused_imports)] // empty when no tag feature is on
 pub use generated::prelude::*;
-pub use generated::{ErrorBody, OPERATIONS, builder, types};
+pub use generated::{ErrorBody, N8N_VERSION, OPERATIONS, builder, types};
 pub use operation::Operation;
 pub use progenitor_client::{ByteStream, ResponseValue};
+pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 
 /// State the generated client carries for the hand-written layer (auth, retries).

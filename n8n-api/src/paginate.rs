@@ -33,7 +33,7 @@ where
 {
     let pages = stream::try_unfold(Some((builder, None::<String>)), move |state| async move {
         let Some((builder, cursor)) = state else {
-            return Ok(None);
+            return Ok::<_, Error>(None);
         };
         let request = match &cursor {
             Some(c) => with_cursor(builder.clone(), c.clone()),

@@ -32,6 +32,17 @@ pub fn instance() -> Instance {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not an instance file ({e})", path.display()))
 }
 
+/// The n8n release of the pinned spec (`spec/openapi.lock.json`).
+pub fn pinned_release() -> String {
+    let path = root().join("spec/openapi.lock.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let lock: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    lock["n8n_version"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}: no n8n_version", path.display()))
+        .to_string()
+}
+
 /// A name no other test run uses.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};

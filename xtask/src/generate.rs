@@ -19,6 +19,12 @@ pub struct Args {
     /// Write a complete standalone crate here (with --spec).
     #[arg(long, value_name = "DIR", requires = "spec")]
     out: Option<PathBuf>,
+    /// Print every change the normalization rules made.
+    #[arg(long)]
+    log: bool,
+    /// Also write the normalized spec (what progenitor sees) to this file, as JSON.
+    #[arg(long, value_name = "FILE")]
+    normalized: Option<PathBuf>,
     /// The n8n release the --spec file belongs to (default: from an openapi.lock.json beside it).
     #[arg(long, value_name = "VERSION", requires = "spec")]
     n8n: Option<String>,
@@ -28,14 +34,30 @@ const COMMAND: &str = "cargo xtask generate";
 
 pub fn run(args: Args) -> Result<ExitCode> {
     match (&args.spec, &args.out) {
-        (Some(spec), Some(out)) => standalone(spec, out, args.n8n.as_deref()),
-        _ => main_crate(args.check),
+        (Some(spec), Some(out)) => standalone(&args, spec, out),
+        _ => main_crate(&args),
     }
 }
 
-fn main_crate(check: bool) -> Result<ExitCode> {
+/// What `--log` and `--normalized` ask for.
+fn inspect(args: &Args, output: &pipeline::Output) -> Result<()> {
+    if args.log {
+        for (rule, change) in &output.log.changes {
+            println!("{rule}: {change}");
+        }
+    }
+    if let Some(path) = &args.normalized {
+        let json = serde_json::to_vec_pretty(&output.normalized)?;
+        fetch::write_atomic(path, &json)?;
+    }
+    Ok(())
+}
+
+fn main_crate(args: &Args) -> Result<ExitCode> {
+    let check = args.check;
     let root = root();
     let output = pipeline::run_dir(&root.join("spec"), COMMAND)?;
+    inspect(args, &output)?;
     let crate_dir = root.join("n8n-api");
     let summary = |state: &str| {
         format!(
@@ -72,7 +94,8 @@ fn main_crate(check: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn standalone(spec: &std::path::Path, out: &std::path::Path, n8n: Option<&str>) -> Result<ExitCode> {
+fn standalone(args: &Args, spec: &std::path::Path, out: &std::path::Path) -> Result<ExitCode> {
+    let n8n = args.n8n.as_deref();
     let bytes = std::fs::read(spec).map_err(|e| anyhow::anyhow!("{}: {e}", spec.display()))?;
     let lock_version = spec
         .parent()
@@ -85,6 +108,7 @@ fn standalone(spec: &std::path::Path, out: &std::path::Path, n8n: Option<&str>) 
     }
     let command = format!("{COMMAND} --spec {}", spec.display());
     let output = pipeline::run(&bytes, &spec.display().to_string(), version.as_deref(), &command)?;
+    inspect(args, &output)?;
     if out.exists() && out.join("Cargo.toml").exists() && !out.join(pipeline::GENERATED_FILE).exists() {
         bail!(
             "{}: holds a crate this command did not generate; choose an empty directory",

@@ -16,15 +16,19 @@ use serde_json::Value;
 
 use crate::{Error, Result};
 
+mod builder_setters;
 mod dedupe_types;
 mod docs;
 pub mod features;
+mod field_markers;
 pub mod model;
 mod multipart;
 mod open_enums;
 mod operations;
 mod pagination;
 mod prune_builders;
+mod read_modify_write;
+mod release;
 mod request_bounds;
 mod surface;
 mod syntax;
@@ -41,8 +45,8 @@ pub struct Generated {
     pub types: usize,
 }
 
-/// Generates the client from a normalized spec document.
-pub fn generate(doc: &Value) -> Result<Generated> {
+/// Generates the client from a normalized spec document of the n8n release `n8n_version`.
+pub fn generate(doc: &Value, n8n_version: Option<&str>) -> Result<Generated> {
     let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).map_err(|e| Error::Generate {
         operation: "(document)".into(),
         message: format!("normalized spec does not parse as OpenAPI: {e}"),
@@ -52,9 +56,12 @@ pub fn generate(doc: &Value) -> Result<Generated> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     prune_builders::apply(&mut file);
     open_enums::apply(&mut file);
+    field_markers::apply(&mut file);
+    builder_setters::apply(&mut file);
     let components = component_type_names(doc);
     dedupe_types::apply(&mut file, &components);
     typed_errors::apply(&mut file, &operations)?;
+    read_modify_write::apply(&mut file, &operations);
     multipart::apply(&mut file, doc, &operations)?;
     pagination::apply(&mut file, doc, &operations);
     request_bounds::apply(&mut file, doc, &operations);
@@ -64,6 +71,7 @@ pub fn generate(doc: &Value) -> Result<Generated> {
             .map_err(|e| Error::Format(e.to_string()))?
             .items,
     );
+    release::apply(&mut file, n8n_version);
     features::apply(&mut file, &operations);
     let types = count_types(&file);
     Ok(Generated {

@@ -42,7 +42,11 @@ pub(super) fn type_graph(types: &[Item]) -> BTreeMap<String, BTreeSet<String>> {
     for item in types {
         let (name, tokens) = match item {
             Item::Struct(s) => (s.ident.to_string(), s.fields.to_token_stream()),
-            Item::Enum(e) => (e.ident.to_string(), e.variants.to_token_stream()),
+            // Variant names are not types (a variant `Workflow` is not the struct `Workflow`).
+            Item::Enum(e) => (
+                e.ident.to_string(),
+                e.variants.iter().map(|v| v.fields.to_token_stream()).collect(),
+            ),
             _ => continue,
         };
         let mut refs = BTreeSet::new();

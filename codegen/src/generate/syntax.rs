@@ -30,3 +30,11 @@ pub(super) fn inherent_impl_mut<'a>(items: &'a mut [Item], name: &str) -> Option
         _ => None,
     })
 }
+
+/// The inherent `impl` block of the type named `name` among `items` (read-only).
+pub(super) fn inherent_impl<'a>(items: &'a [Item], name: &str) -> Option<&'a syn::ItemImpl> {
+    items.iter().find_map(|i| match i {
+        Item::Impl(imp) if imp.trait_.is_none() && self_ident(&imp.self_ty).as_deref() == Some(name) => Some(imp),
+        _ => None,
+    })
+}

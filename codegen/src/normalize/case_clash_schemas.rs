@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Log, Rule, pointer_escape, rust_type_name, walk_objects_mut};
+use super::{Log, Rule, rename_schema_refs, rust_type_name};
 use crate::Result;
 
 pub const RULE: Rule = Rule {
@@ -18,8 +18,6 @@ pub const RULE: Rule = Rule {
     quirk: "component schemas whose names differ only in case (Workflow / workflow)",
     apply,
 };
-
-const PREFIX: &str = "#/components/schemas/";
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
@@ -42,7 +40,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                 .filter(|o| o.len() == 1)
                 .and_then(|o| o.get("$ref"))
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix(PREFIX))
+                .and_then(|r| r.strip_prefix(super::SCHEMA_PREFIX))
                 .filter(|t| members.iter().any(|x| x == t) && *t != m.as_str());
             match target {
                 Some(t) => {
@@ -96,14 +94,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         ));
     }
     let finals: BTreeMap<String, String> = redirect.keys().map(|k| (k.clone(), final_name(k.clone()))).collect();
-    walk_objects_mut(doc, &mut |obj| {
-        if let Some(Value::String(r)) = obj.get_mut("$ref")
-            && let Some(name) = r.strip_prefix(PREFIX)
-            && let Some(new) = finals.get(&name.replace("~1", "/").replace("~0", "~"))
-        {
-            *r = format!("{PREFIX}{}", pointer_escape(new));
-        }
-    });
+    rename_schema_refs(doc, &finals);
     Ok(())
 }
 

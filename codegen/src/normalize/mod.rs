@@ -9,16 +9,26 @@ use serde_json::{Map, Value};
 
 use crate::Result;
 
+mod boolean_parameters;
 mod case_clash_schemas;
 mod closed_objects;
 mod disjoint_any_of;
+mod dto_names;
 mod error_responses;
 mod extra_properties;
+pub mod field_markers;
+mod integer_parameters;
 mod multipart_bodies;
 mod operation_ids;
+mod path_ids;
+mod read_only_properties;
+mod repeated_schemas;
+pub mod resource_types;
+pub mod string_constraints;
 mod undeclared_path_parameters;
 mod union_parameters;
 mod unique_operation_ids;
+mod unused_components;
 
 /// Extension on an operation that carries its error responses, which progenitor must not see:
 /// `{ "<status>": { "description": ..., "schema": <$ref or absent> } }`.
@@ -42,10 +52,20 @@ pub const RULES: &[Rule] = &[
     unique_operation_ids::RULE,
     operation_ids::RULE,
     undeclared_path_parameters::RULE,
+    unused_components::RULE,
     case_clash_schemas::RULE,
+    dto_names::RULE,
     closed_objects::RULE,
     extra_properties::RULE,
     disjoint_any_of::RULE,
+    string_constraints::RULE,
+    integer_parameters::RULE,
+    boolean_parameters::RULE,
+    path_ids::RULE,
+    resource_types::RULE,
+    repeated_schemas::RULE,
+    read_only_properties::RULE,
+    field_markers::RULE,
     union_parameters::RULE,
     multipart_bodies::RULE,
     error_responses::RULE,
@@ -120,6 +140,42 @@ pub(crate) fn for_each_operation(
         }
     }
     Ok(())
+}
+
+/// Calls `f(pointer, parameter)` for every parameter defined in the document (shared ones in
+/// `components/parameters`, path-level and operation-level ones; `$ref`s are not followed, so each
+/// definition is visited once).
+pub(crate) fn for_each_parameter_mut(doc: &mut Value, mut f: impl FnMut(&str, &mut Map<String, Value>)) {
+    let visit_list = |pointer: String, list: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)| {
+        for (i, p) in list.as_array_mut().into_iter().flatten().enumerate() {
+            if let Some(p) = p.as_object_mut().filter(|p| !p.contains_key("$ref")) {
+                f(&format!("{pointer}/{i}"), p);
+            }
+        }
+    };
+    if let Some(shared) = doc.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+        for (name, p) in shared.iter_mut() {
+            if let Some(p) = p.as_object_mut().filter(|p| !p.contains_key("$ref")) {
+                f(&format!("/components/parameters/{}", pointer_escape(name)), p);
+            }
+        }
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        let at = format!("/paths/{}", pointer_escape(path));
+        for (key, v) in item.iter_mut() {
+            if key == "parameters" {
+                visit_list(format!("{at}/parameters"), v, &mut f);
+            } else if METHODS.contains(&key.as_str())
+                && let Some(list) = v.get_mut("parameters")
+            {
+                visit_list(format!("{at}/{key}/parameters"), list, &mut f);
+            }
+        }
+    }
 }
 
 /// `(path, method, operation)` for every operation, in document order (read-only).
@@ -238,6 +294,54 @@ pub(crate) fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Valu
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
+}
+
+/// Where component schemas live, as a `$ref` prefix.
+pub(crate) const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Calls `f` with every `$ref` string in `v`.
+pub(crate) fn collect_refs(v: &Value, f: &mut impl FnMut(&str)) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                f(r);
+            }
+            map.values().for_each(|c| collect_refs(c, f));
+        }
+        Value::Array(items) => items.iter().for_each(|c| collect_refs(c, f)),
+        _ => {}
+    }
+}
+
+/// The component schema a `$ref` names (`#/components/schemas/a~1b` -> `a/b`), if it names one.
+pub(crate) fn schema_ref_name(r: &str) -> Option<String> {
+    r.strip_prefix(SCHEMA_PREFIX)
+        .filter(|rest| !rest.contains('/'))
+        .map(decode_pointer_segment)
+}
+
+/// The `$ref` of the component schema `name`.
+pub(crate) fn schema_ref(name: &str) -> String {
+    format!("{SCHEMA_PREFIX}{}", pointer_escape(name))
+}
+
+/// Points every `$ref` to a component schema named in `renamed` (old -> new) at its new name.
+pub(crate) fn rename_schema_refs(doc: &mut Value, renamed: &std::collections::BTreeMap<String, String>) {
+    if renamed.is_empty() {
+        return;
+    }
+    walk_objects_mut(doc, &mut |obj| {
+        if let Some(Value::String(r)) = obj.get_mut("$ref")
+            && let Some(new) = schema_ref_name(r).and_then(|n| renamed.get(&n))
+        {
+            *r = schema_ref(new);
+        }
+    });
+}
+
+/// Unescapes one segment of a JSON pointer.
+pub(crate) fn decode_pointer_segment(s: &str) -> String {
+    s.replace("~1", "/").replace("~0", "~")
 }
 
 /// Escapes a key for use in a JSON pointer.

@@ -1,0 +1,158 @@
+//! Pass `builder-setters`: typify's struct builders take what a person has.
+//!
+//! typify's setter for a field of type `T` takes `impl TryInto<T>`. For an optional field that
+//! is `TryInto<Option<String>>`, which `&str` is not; for a free-form object it is
+//! `TryInto<Map<String, Value>>`, which `json!({...})` (a `Value`) is not. So `.project_id("p")`
+//! and `.parameters(json!({...}))` did not compile. After this pass:
+//! - an optional field's setter takes the value itself (`impl TryInto<String>`: `&str`,
+//!   `String`, ...) and stores `Some(value)`; leaving the setter out leaves the field empty;
+//! - a free-form object's setter takes anything that is `Into<serde_json::Value>` (a `Map`, a
+//!   `json!` value) and records an error, reported when the builder converts, unless the value is
+//!   a JSON object.
+
+use std::collections::BTreeMap;
+
+use quote::quote;
+use syn::{Fields, ImplItem, Item, parse_quote};
+
+use super::syntax::types_module;
+
+/// Returns how many setters changed.
+pub(super) fn apply(file: &mut syn::File) -> usize {
+    let Some(types) = types_module(file) else { return 0 };
+    let Some(builder) = types.iter_mut().find_map(|i| match i {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return 0;
+    };
+    // builder struct -> field -> the field's type in the built struct.
+    let mut fields: BTreeMap<String, BTreeMap<String, syn::Type>> = BTreeMap::new();
+    for item in builder.iter() {
+        if let Item::Struct(s) = item
+            && let Fields::Named(named) = &s.fields
+        {
+            let types = named
+                .named
+                .iter()
+                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), result_ok_type(&f.ty)?)))
+                .collect();
+            fields.insert(s.ident.to_string(), types);
+        }
+    }
+    let mut changed = 0;
+    for item in builder.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        let Some(of) = super::syntax::self_ident(&imp.self_ty).and_then(|n| fields.get(&n)) else {
+            continue;
+        };
+        for f in imp.items.iter_mut() {
+            let ImplItem::Fn(f) = f else { continue };
+            let name = f.sig.ident.clone();
+            let Some(ty) = of.get(&name.to_string()) else { continue };
+            if let Some(setter) = setter(&name, ty) {
+                let attrs = std::mem::take(&mut f.attrs);
+                *f = setter;
+                f.attrs = attrs;
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
+/// `T` of `Result<T, String>`.
+fn result_ok_type(ty: &syn::Type) -> Option<syn::Type> {
+    generic_arg(ty, "Result")
+}
+
+/// The first type argument of `ty` when its last segment is `outer` (`Option<T>` -> `T`).
+fn generic_arg(ty: &syn::Type, outer: &str) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last().filter(|s| s.ident == outer)?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+fn is_json_map(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p)
+        if p.path.segments.len() >= 2
+            && p.path.segments.last().is_some_and(|s| s.ident == "Map")
+            && p.path.segments.iter().any(|s| s.ident == "serde_json"))
+}
+
+/// The new setter for a field of type `ty`, if it needs one.
+fn setter(name: &syn::Ident, ty: &syn::Type) -> Option<syn::ImplItemFn> {
+    let optional = generic_arg(ty, "Option");
+    let inner = optional.clone().unwrap_or_else(|| ty.clone());
+    let label = name.to_string();
+    let wrap = if optional.is_some() {
+        quote!(Some)
+    } else {
+        quote!(::std::convert::identity)
+    };
+    if is_json_map(&inner) {
+        let msg = format!("`{label}` takes a JSON object, not {{}}");
+        return Some(parse_quote! {
+            pub fn #name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::Into<::serde_json::Value>,
+            {
+                self.#name = match value.into() {
+                    ::serde_json::Value::Object(map) => Ok(#wrap(map)),
+                    other => Err(format!(#msg, crate::support::json_kind(&other))),
+                };
+                self
+            }
+        });
+    }
+    optional.as_ref()?;
+    let msg = format!("error converting supplied value for {label}: {{e}}");
+    Some(parse_quote! {
+        pub fn #name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<#inner>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.#name = value.try_into().map(Some).map_err(|e| format!(#msg));
+            self
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn optional_and_free_form_setters_take_plain_values() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub mod types {
+                pub mod builder {
+                    pub struct Body {
+                        data: ::std::result::Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, ::std::string::String>,
+                        project_id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                        name: ::std::result::Result<::std::string::String, ::std::string::String>,
+                    }
+                    impl Body {
+                        pub fn data<T>(mut self, value: T) -> Self where T: ::std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>, T::Error: ::std::fmt::Display { self }
+                        pub fn project_id<T>(mut self, value: T) -> Self where T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>, T::Error: ::std::fmt::Display { self }
+                        /// Kept as it is.
+                        pub fn name<T>(mut self, value: T) -> Self where T: ::std::convert::TryInto<::std::string::String>, T::Error: ::std::fmt::Display { self }
+                    }
+                }
+            }
+        })
+        .unwrap();
+        assert_eq!(super::apply(&mut file), 2);
+        insta::assert_snapshot!(prettyplease::unparse(&file));
+    }
+}

@@ -13,15 +13,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ids: Vec<String> = std::env::args().skip(1).collect();
     if ids.is_empty() {
         // No ids given: take the first workflow there is.
-        let page = client.get_workflows().limit(1.0).send().await?;
+        let page = client.get_workflows().limit(1).send().await?;
         ids.extend(page.data.iter().map(|w| w.id.clone()));
     }
     if ids.is_empty() {
         println!("no workflows to export");
         return Ok(());
     }
-    let request = types::ExportPackageRequest::builder()
-        .workflow_ids(ids.iter().map(|id| id.parse()).collect::<Result<Vec<_>, _>>()?);
+    let request = types::ExportPackageRequest::builder().workflow_ids(ids);
     let export = client.export_package().body(request).send().await?;
     let path = std::env::temp_dir().join(format!("n8n-api-example-{}.n8np", std::process::id()));
     let saved = n8n_api::packages::save(export, &path).await?;

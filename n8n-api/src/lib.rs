@@ -42,8 +42,11 @@ pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub use client::Inner;
 
-/// `use n8n_api::prelude::*;` brings the client and every tag's extension trait into scope.
+/// `use n8n_api::prelude::*;` brings the client, every tag's extension trait, and the `futures`
+/// traits that drive a list's `stream()` (`try_next`, `try_collect`, `next`) into scope.
 pub mod prelude {
+    pub use futures::{StreamExt as _, TryStreamExt as _};
+
     #[allow(unused_imports)]
     pub use crate::generated::prelude::*;
     pub use crate::{Client, Error};

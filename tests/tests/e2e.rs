@@ -19,30 +19,33 @@ fn client() -> Client {
 
 /// A workflow with a webhook trigger (POST /webhook/<path>) and a Set node. (A node without
 /// parameters, such as a NoOp, makes n8n 2.40's package export fail with a 500.)
-fn workflow_body(name: &str, hook: &str) -> types::CreateWorkflowBody {
-    serde_json::from_value(json!({
-        "name": name,
-        "nodes": [
-            {
-                "id": "7f6a4b0e-0000-4000-8000-000000000001", "name": "Webhook",
-                "type": "n8n-nodes-base.webhook", "typeVersion": 2, "position": [0, 0],
-                "webhookId": uuid_like(hook),
-                "parameters": { "path": hook, "httpMethod": "POST", "responseMode": "onReceived" }
-            },
-            {
-                "id": "7f6a4b0e-0000-4000-8000-000000000002", "name": "Set",
-                "type": "n8n-nodes-base.set", "typeVersion": 3.4, "position": [220, 0],
-                "parameters": { "assignments": { "assignments": [
-                    { "id": "a1", "name": "hello", "value": "world", "type": "string" }
-                ] } }
-            }
-        ],
-        "connections": {
-            "Webhook": { "main": [[{ "node": "Set", "type": "main", "index": 0 }]] }
-        },
-        "settings": { "executionOrder": "v1" }
-    }))
-    .expect("a valid CreateWorkflowBody")
+fn workflow_body(name: &str, hook: &str) -> types::builder::CreateWorkflowBody {
+    let webhook: types::Node = types::Node::builder()
+        .id("7f6a4b0e-0000-4000-8000-000000000001")
+        .name("Webhook")
+        .type_("n8n-nodes-base.webhook")
+        .type_version(2.0)
+        .position(vec![0.0, 0.0])
+        .webhook_id(uuid_like(hook))
+        .parameters(json!({ "path": hook, "httpMethod": "POST", "responseMode": "onReceived" }))
+        .try_into()
+        .unwrap();
+    let set: types::Node = types::Node::builder()
+        .id("7f6a4b0e-0000-4000-8000-000000000002")
+        .name("Set")
+        .type_("n8n-nodes-base.set")
+        .type_version(3.4)
+        .position(vec![220.0, 0.0])
+        .parameters(json!({ "assignments": { "assignments": [
+            { "id": "a1", "name": "hello", "value": "world", "type": "string" }
+        ] } }))
+        .try_into()
+        .unwrap();
+    types::CreateWorkflowBody::builder()
+        .name(name)
+        .nodes(vec![webhook, set])
+        .connections(json!({ "Webhook": { "main": [[{ "node": "Set", "type": "main", "index": 0 }]] } }))
+        .settings(types::WorkflowBodySettings::builder().execution_order("v1"))
 }
 
 fn uuid_like(seed: &str) -> String {
@@ -106,14 +109,8 @@ async fn workflow_lifecycle() {
     assert_eq!(got.nodes.len(), 2);
     assert!(!got.active);
 
-    // Update: rename, keep the graph.
-    let mut body: types::UpdateWorkflowBody = serde_json::from_value(json!({
-        "name": format!("{name}-renamed"),
-        "nodes": serde_json::to_value(&got.nodes).unwrap(),
-        "connections": got.connections.clone(),
-        "settings": { "executionOrder": "v1" }
-    }))
-    .unwrap();
+    // Update: rename, keep the graph (read-modify-write, no JSON).
+    let mut body = types::UpdateWorkflowBody::from(&*got);
     body.name = format!("{name}-renamed");
     let updated = client
         .update_workflow()
@@ -130,7 +127,7 @@ async fn workflow_lifecycle() {
     let tags = client
         .update_workflow_tags()
         .workflow_id(&id)
-        .body(vec![types::UpdateWorkflowTagsBodyItem { id: tag_id.clone() }])
+        .body(vec![types::UpdateTagsBodyItem::from(&*tag)])
         .send()
         .await
         .unwrap();
@@ -143,34 +140,24 @@ async fn workflow_lifecycle() {
         [id.clone()]
     );
 
-    // Activate (publish) and deactivate.
-    let activated = client
-        .activate_workflow()
-        .workflow_id(&id)
-        .body(types::ActivateWorkflowBody::default())
-        .send()
-        .await
-        .unwrap();
+    // Activate and deactivate: deprecated, n8n 1.x's names for publish and unpublish.
+    #[allow(deprecated)]
+    let activated = client.activate_workflow().workflow_id(&id).send().await.unwrap();
     assert!(activated.active);
     let active = client
         .get_workflows()
-        .active(types::GetWorkflowsActive::True)
+        .active(true)
         .name(format!("{name}-renamed"))
         .send()
         .await
         .unwrap();
     assert_eq!(active.data.len(), 1);
+    #[allow(deprecated)]
     let deactivated = client.deactivate_workflow().workflow_id(&id).send().await.unwrap();
     assert!(!deactivated.active);
 
     // Publish (the current version) and unpublish: the publish API of n8n 2.x.
-    let published = client
-        .publish_workflow()
-        .workflow_id(&id)
-        .body(types::PublishWorkflowBody::default())
-        .send()
-        .await
-        .unwrap();
+    let published = client.publish_workflow().workflow_id(&id).send().await.unwrap();
     assert!(published.active, "publishing makes the workflow active");
     let unpublished = client.unpublish_workflow().workflow_id(&id).send().await.unwrap();
     assert!(!unpublished.active);
@@ -185,7 +172,7 @@ async fn workflow_lifecycle() {
     let e = client
         .transfer_workflow()
         .workflow_id(&id)
-        .body(serde_json::from_value::<types::TransferWorkflowBody>(json!({ "destinationProjectId": home })).unwrap())
+        .body(types::TransferWorkflowBody::builder().destination_project_id(home))
         .send()
         .await
         .unwrap_err();
@@ -217,7 +204,7 @@ async fn workflow_list_pages_and_filters() {
     let mut cursor: Option<String> = None;
     let mut pages = 0;
     loop {
-        let mut req = client.get_workflows().name(prefix.clone()).limit(2.0);
+        let mut req = client.get_workflows().name(prefix.clone()).limit(2);
         if let Some(c) = &cursor {
             req = req.cursor(c.clone());
         }
@@ -244,7 +231,7 @@ async fn workflow_list_pages_and_filters() {
 /// More than 500 workflows, streamed page by page through the generated `stream()`.
 #[tokio::test]
 async fn pagination_streams_more_than_500_workflows() {
-    use futures::{StreamExt, TryStreamExt};
+    use futures::StreamExt;
     let client = client();
     let prefix = unique("wf-many");
     let n = 510;
@@ -253,12 +240,20 @@ async fn pagination_streams_more_than_500_workflows() {
             let client = &client;
             let prefix = &prefix;
             async move {
-                let body: types::CreateWorkflowBody = serde_json::from_value(json!({
-                    "name": format!("{prefix}-{i:03}"),
-                    "nodes": [{ "id": "n1", "name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "position": [0, 0], "parameters": {} }],
-                    "connections": {}, "settings": {}
-                }))
-                .unwrap();
+                let start: types::Node = types::Node::builder()
+                    .id("n1")
+                    .name("Start")
+                    .type_("n8n-nodes-base.manualTrigger")
+                    .type_version(1.0)
+                    .position(vec![0.0, 0.0])
+                    .parameters(json!({}))
+                    .try_into()
+                    .unwrap();
+                let body = types::CreateWorkflowBody::builder()
+                    .name(format!("{prefix}-{i:03}"))
+                    .nodes(vec![start])
+                    .connections(json!({}))
+                    .settings(types::WorkflowBodySettings::builder());
                 client.create_workflow().body(body).send().await.unwrap().id.clone()
             }
         })
@@ -267,7 +262,7 @@ async fn pagination_streams_more_than_500_workflows() {
         .await;
     let mut pages = 0usize;
     let mut seen = Vec::new();
-    let mut stream = client.get_workflows().name(prefix.clone()).limit(250.0).stream();
+    let mut stream = client.get_workflows().name(prefix.clone()).limit(250).stream();
     while let Some(w) = stream.try_next().await.unwrap() {
         seen.push(w.id);
         pages = pages.max(seen.len().div_ceil(250));
@@ -279,7 +274,7 @@ async fn pagination_streams_more_than_500_workflows() {
     let all = client
         .get_workflows()
         .name(prefix.clone())
-        .limit(100.0)
+        .limit(100)
         .collect_all()
         .await
         .unwrap();
@@ -305,13 +300,7 @@ async fn executions_from_a_webhook() {
         .await
         .unwrap();
     let id = created.id.clone();
-    client
-        .activate_workflow()
-        .workflow_id(&id)
-        .body(types::ActivateWorkflowBody::default())
-        .send()
-        .await
-        .unwrap();
+    client.publish_workflow().workflow_id(&id).send().await.unwrap();
 
     // The trigger itself is plain HTTP; registration of the webhook lags activation slightly.
     let http = reqwest::Client::new();
@@ -340,19 +329,19 @@ async fn executions_from_a_webhook() {
             .await
             .unwrap()
             .into_inner();
-        if let Some(e) = list.data.into_iter().find(|e| e.finished) {
+        let done = |e: &types::Execution| e.stopped_at.is_some() && e.status == types::ExecutionStatus::Success;
+        if let Some(e) = list.data.into_iter().find(done) {
             execution = Some(e);
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let execution = execution.expect("the webhook call left a finished execution");
-    let exec_id = std::num::NonZeroU64::new(execution.id.parse::<u64>().expect("numeric execution id"))
-        .expect("execution ids start at 1");
+    let exec_id = &execution.id; // as the list gives it: ids pass from responses into paths
     let full = client
         .get_execution()
         .execution_id(exec_id)
-        .include_data(types::GetExecutionIncludeData::True)
+        .include_data(true)
         .send()
         .await
         .unwrap();
@@ -367,7 +356,7 @@ async fn executions_from_a_webhook() {
     let gone = client.get_execution().execution_id(exec_id).send().await.unwrap_err();
     assert_eq!(gone.status().map(|s| s.as_u16()), Some(404), "{gone}");
 
-    client.deactivate_workflow().workflow_id(&id).send().await.unwrap();
+    client.unpublish_workflow().workflow_id(&id).send().await.unwrap();
     remove_workflow(&client, &id).await;
 }
 
@@ -381,12 +370,12 @@ async fn tags_crud() {
     let renamed = client
         .update_tag()
         .id(&tag.id)
-        .body(serde_json::from_value::<types::Tag>(json!({ "name": format!("{name}-2") })).unwrap())
+        .body(types::UpdateTagBody::builder().name(format!("{name}-2")))
         .send()
         .await
         .unwrap();
     assert_eq!(renamed.name, format!("{name}-2"));
-    let all = client.get_tags().limit(250.0).send().await.unwrap();
+    let all = client.get_tags().limit(250).send().await.unwrap();
     assert!(all.data.iter().any(|t| t.id == tag.id));
     client.delete_tag().id(&tag.id).send().await.unwrap();
     let gone = client.get_tag().tag_id(&tag.id).send().await.unwrap_err();
@@ -407,15 +396,15 @@ async fn credentials() {
     let created = client
         .create_credential()
         .body(
-            serde_json::from_value::<types::CreateCredentialBody>(json!({
-                "name": name, "type": "httpBasicAuth", "data": { "user": "u", "password": "p" }
-            }))
-            .unwrap(),
+            types::CreateCredentialBody::builder()
+                .name(&name)
+                .type_("httpBasicAuth")
+                .data(json!({ "user": "u", "password": "p" })),
         )
         .send()
         .await
         .unwrap();
-    let list = client.get_credentials().limit(250.0).send().await.unwrap();
+    let list = client.get_credentials().limit(250).send().await.unwrap();
     assert!(list.data.iter().any(|c| c.id == created.id));
     client
         .delete_credential()
@@ -434,7 +423,7 @@ async fn users() {
         .iter()
         .find(|u| u.email == "owner@example.com")
         .expect("the owner is listed");
-    let id = owner.id.clone().expect("users have ids");
+    let id = owner.id.clone();
     let got = client.get_user().id(&id).include_role(true).send().await.unwrap();
     assert_eq!(got.email, "owner@example.com");
 }
@@ -444,13 +433,10 @@ async fn data_tables() {
     let client = client();
     let table = client
         .create_data_table()
-        .body(
-            serde_json::from_value::<types::CreateDataTableRequest>(json!({
-                "name": unique("table"),
-                "columns": [ { "name": "city", "type": "string" }, { "name": "people", "type": "number" } ]
-            }))
-            .unwrap(),
-        )
+        .body(types::CreateDataTableRequest::builder().name(unique("table")).columns(vec![
+            column("city", types::CreateDataTableRequestColumnsItemType::String),
+            column("people", types::CreateDataTableRequestColumnsItemType::Number),
+        ]))
         .send()
         .await
         .unwrap();
@@ -467,12 +453,10 @@ async fn data_tables() {
     client
         .insert_data_table_rows()
         .data_table_id(&table.id)
-        .body(
-            serde_json::from_value::<types::InsertRowsRequest>(json!({
-                "data": [ { "city": "Berlin", "people": 3 }, { "city": "Paris", "people": 2 } ]
-            }))
-            .unwrap(),
-        )
+        .body(types::InsertRowsRequest::builder().data([
+            json!({ "city": "Berlin", "people": 3 }),
+            json!({ "city": "Paris", "people": 2 }),
+        ]))
         .send()
         .await
         .unwrap();
@@ -488,10 +472,11 @@ async fn data_tables() {
     client
         .update_data_table_rows()
         .data_table_id(&table.id)
-        .body(serde_json::from_value::<types::UpdateRowsRequest>(json!({
-            "filter": { "type": "and", "filters": [ { "columnName": "city", "condition": "eq", "value": "Paris" } ] },
-            "data": { "people": 5 }
-        })).unwrap())
+        .body(
+            types::UpdateRowsRequest::builder()
+                .filter(types::UpdateRowsRequestFilter::builder().filters(vec![city_is("Paris")]))
+                .data(json!({ "people": 5 })),
+        )
         .send()
         .await
         .unwrap();
@@ -677,12 +662,26 @@ async fn packages_export_and_import() {
     }
 }
 
-fn tag_body(name: &str) -> types::CreateTagBody {
-    serde_json::from_value(json!({ "name": name })).unwrap()
+fn tag_body(name: &str) -> types::builder::CreateTagBody {
+    types::CreateTagBody::builder().name(name)
 }
 
-fn export_request(ids: &[&str]) -> types::ExportPackageRequest {
-    serde_json::from_value(json!({ "workflowIds": ids })).unwrap()
+fn export_request(ids: &[&str]) -> types::builder::ExportPackageRequest {
+    types::ExportPackageRequest::builder().workflow_ids(ids.iter().map(|id| id.to_string()).collect::<Vec<_>>())
+}
+
+fn column(name: &str, kind: types::CreateDataTableRequestColumnsItemType) -> types::CreateDataTableRequestColumnsItem {
+    types::CreateDataTableRequestColumnsItem { name: name.into(), type_: kind }
+}
+
+/// The row filter `city = <city>`.
+fn city_is(city: &str) -> types::RequestFilterFiltersItem {
+    types::RequestFilterFiltersItem::builder()
+        .column_name("city")
+        .condition(types::RequestFilterFiltersItemCondition::Eq)
+        .value(city)
+        .try_into()
+        .unwrap()
 }
 
 /// Workflow ids listed in a package's manifest.json.

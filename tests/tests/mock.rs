@@ -154,7 +154,7 @@ async fn post_is_not_retried_unless_asked() {
         .respond_with(ResponseTemplate::new(502))
         .mount(&server)
         .await;
-    let body = || serde_json::from_value::<types::CreateTagBody>(json!({ "name": "x" })).unwrap();
+    let body = || types::CreateTagBody::builder().name("x");
     let e = client(&server).create_tag().body(body()).send().await.unwrap_err();
     assert_eq!(e.attempts(), 1);
     let opted = Client::builder(&server.uri(), KEY)
@@ -213,7 +213,7 @@ async fn pagination_streams_every_page_lazily() {
     ] {
         let m = Mock::given(method("GET"))
             .and(path("/api/v1/tags"))
-            .and(query_param("limit", "2.0")); // the spec types `limit` as a number
+            .and(query_param("limit", "2")); // an integer on the wire, not `2.0`
         let m = match cursor {
             Some(c) => m.and(query_param("cursor", c)),
             None => m.and(query_param_is_missing("cursor")),
@@ -223,7 +223,7 @@ async fn pagination_streams_every_page_lazily() {
             .await;
     }
     let client = client(&server);
-    let all = client.get_tags().limit(2.0).collect_all().await.unwrap();
+    let all = client.get_tags().limit(2).collect_all().await.unwrap();
     assert_eq!(
         all.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
         ["a", "b", "c", "d"]
@@ -236,7 +236,7 @@ async fn pagination_streams_every_page_lazily() {
         .respond_with(ResponseTemplate::new(200).set_body_json(page(&["a", "b"], Some("c1"))))
         .mount(&server)
         .await;
-    let first: Vec<_> = client.get_tags().limit(2.0).stream().take(2).collect().await;
+    let first: Vec<_> = client.get_tags().limit(2).stream().take(2).collect().await;
     assert_eq!(first.len(), 2);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -498,20 +498,22 @@ async fn export_refuses_more_workflows_than_the_spec_allows() {
         .mount(&server)
         .await;
     let ids: Vec<String> = (0..301).map(|i| format!("w{i}")).collect();
-    let request: types::ExportPackageRequest = serde_json::from_value(json!({ "workflowIds": ids })).unwrap();
-    let e = client(&server)
-        .export_package()
-        .body(request)
-        .send()
-        .await
-        .map(|_| ())
-        .unwrap_err();
+    let export = |ids: Vec<String>| {
+        let client = client(&server);
+        async move {
+            let body = types::ExportPackageRequest::builder().workflow_ids(ids);
+            client.export_package().body(body).send().await.map(|_| ()).unwrap_err()
+        }
+    };
+    let e = export(ids).await;
     assert_eq!(
         e.to_string(),
         "exportPackage: invalid request: `workflowIds` takes at most 300 items, not 301"
     );
-    assert!(
-        serde_json::from_value::<types::ExportPackageRequest>(json!({ "workflowIds": [""] })).is_err(),
+    let e = export(vec!["w1".into(), String::new()]).await;
+    assert_eq!(
+        e.to_string(),
+        "exportPackage: invalid request: `workflowIds[1]` takes at least 1 character, not 0",
         "empty ids are refused"
     );
 }
@@ -537,7 +539,7 @@ async fn export_streams_to_a_file_with_its_name_and_counts() {
     let client = client(&server);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("p.n8np");
-    let request: types::ExportPackageRequest = serde_json::from_value(json!({ "workflowIds": ["w1", "w2"] })).unwrap();
+    let request = types::ExportPackageRequest::builder().workflow_ids(vec!["w1".to_string(), "w2".to_string()]);
     let export = client.export_package().body(request).send().await.unwrap();
     let saved = n8n_api::packages::save(export, &out).await.unwrap();
     assert_eq!(saved.bytes, payload.len() as u64);

@@ -50,7 +50,7 @@ fn suite() -> Result<()> {
 fn examples() -> Result<()> {
     let inst: n8n::Instance = serde_json::from_slice(&std::fs::read(n8n::instance_file())?)?;
     let names = [
-        "create_and_activate",
+        "create_and_publish",
         "list_workflows",
         "read_execution",
         "export_import",

@@ -58,8 +58,10 @@ async fn main() {
     let package = dir.path().join("big.n8np");
 
     // Warm-up: the first request sets up the connection pool and the runtime's buffers.
-    let request: types::ExportPackageRequest =
-        serde_json::from_value(serde_json::json!({ "workflowIds": ["w1"] })).unwrap();
+    let request: types::ExportPackageRequest = types::ExportPackageRequest::builder()
+        .workflow_ids(vec!["w1".to_string()])
+        .try_into()
+        .unwrap();
     let warm = client.export_package().body(request.clone()).send().await.unwrap();
     drop(warm);
 

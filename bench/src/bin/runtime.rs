@@ -139,7 +139,7 @@ async fn main() {
     let base_rss = rss();
     reset_peak_rss();
     let mut count = 0usize;
-    let mut items = client.get_workflows().limit(250.0).name("paged").stream();
+    let mut items = client.get_workflows().limit(250).name("paged").stream();
     while let Some(item) = items.next().await {
         std::hint::black_box(item.unwrap());
         count += 1;
@@ -150,7 +150,7 @@ async fn main() {
     reset_peak_rss();
     let all = client
         .get_workflows()
-        .limit(250.0)
+        .limit(250)
         .name("paged")
         .collect_all()
         .await
@@ -182,7 +182,7 @@ async fn run_client(client: &Client, name: &str, workflow_id: &str, n: usize) ->
             let w = client.get_workflow().workflow_id(workflow_id).send().await.unwrap();
             std::hint::black_box(&w);
         } else {
-            let l = client.get_workflows().limit(250.0).send().await.unwrap();
+            let l = client.get_workflows().limit(250).send().await.unwrap();
             std::hint::black_box(&l);
         }
     }
@@ -206,7 +206,7 @@ async fn run_baseline(http: &reqwest::Client, name: &str, get_url: &str, list_ur
             .await
             .unwrap();
         if name == "get-workflow" {
-            let w: types::WorkflowPublicDtoGenerated = serde_json::from_slice(&bytes).unwrap();
+            let w: types::Workflow = serde_json::from_slice(&bytes).unwrap();
             std::hint::black_box(&w);
         } else {
             let l: types::GetWorkflowsResponse = serde_json::from_slice(&bytes).unwrap();

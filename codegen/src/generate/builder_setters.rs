@@ -8,7 +8,7 @@
 //!   `String`, ...) and stores `Some(value)`; leaving the setter out leaves the field empty;
 //! - a free-form object's setter takes anything that is `Into<serde_json::Value>` (a `Map`, a
 //!   `json!` value) and records an error, reported when the builder converts, unless the value is
-//!   a JSON object.
+//!   a JSON object; a list of them (data table rows) takes any iterator of such values.
 
 use std::collections::BTreeMap;
 
@@ -94,12 +94,8 @@ fn setter(name: &syn::Ident, ty: &syn::Type) -> Option<syn::ImplItemFn> {
     let optional = generic_arg(ty, "Option");
     let inner = optional.clone().unwrap_or_else(|| ty.clone());
     let label = name.to_string();
-    let wrap = if optional.is_some() {
-        quote!(Some)
-    } else {
-        quote!(::std::convert::identity)
-    };
     if is_json_map(&inner) {
+        let ok = if optional.is_some() { quote!(Ok(Some(map))) } else { quote!(Ok(map)) };
         let msg = format!("`{label}` takes a JSON object, not {{}}");
         return Some(parse_quote! {
             pub fn #name<T>(mut self, value: T) -> Self
@@ -107,9 +103,30 @@ fn setter(name: &syn::Ident, ty: &syn::Type) -> Option<syn::ImplItemFn> {
                 T: ::std::convert::Into<::serde_json::Value>,
             {
                 self.#name = match value.into() {
-                    ::serde_json::Value::Object(map) => Ok(#wrap(map)),
+                    ::serde_json::Value::Object(map) => #ok,
                     other => Err(format!(#msg, crate::support::json_kind(&other))),
                 };
+                self
+            }
+        });
+    }
+    if generic_arg(&inner, "Vec").is_some_and(|item| is_json_map(&item)) {
+        let msg = format!("`{label}` takes JSON objects, not {{}}");
+        let ok = if optional.is_some() { quote!(Ok(Some(maps))) } else { quote!(Ok(maps)) };
+        return Some(parse_quote! {
+            pub fn #name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::iter::IntoIterator,
+                T::Item: ::std::convert::Into<::serde_json::Value>,
+            {
+                let maps: ::std::result::Result<::std::vec::Vec<_>, ::std::string::String> = value
+                    .into_iter()
+                    .map(|v| match v.into() {
+                        ::serde_json::Value::Object(map) => Ok(map),
+                        other => Err(format!(#msg, crate::support::json_kind(&other))),
+                    })
+                    .collect();
+                self.#name = maps.and_then(|maps| #ok);
                 self
             }
         });

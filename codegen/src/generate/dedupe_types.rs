@@ -9,6 +9,15 @@
 //! one definition; every other name stays, as `pub type Name = Canonical;`, so no name of the API
 //! goes away. Merging repeats until nothing changes (parents of merged types become identical in
 //! turn). The canonical name is a component schema's when the group has one, else the shortest.
+//!
+//! A canonical name taken from one member misleads about the others (`CreateWorkflowBody...
+//! ErrorExecution` for a success setting too). So the definition is named after what all the
+//! members' names share, in order (`CreateWorkflowBodySettingsSaveDataErrorExecution` and
+//! `UpdateWorkflowBodySettingsSaveDataSuccessExecution` -> `WorkflowBodySettingsSaveDataExecution`)
+//! when that is at least two words, not only generic ones, ends as some member's name ends, and
+//! is free; the old canonical name
+//! becomes one more alias. Where members document themselves differently, the definition keeps
+//! none of their descriptions (it lists its names instead).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -86,6 +95,7 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
     if alias.is_empty() {
         return 0;
     }
+    let neutral = neutral_names(types, &alias, &defined, components);
     // Rewrite: definitions of aliased names become `pub type`, their impls go.
     let mut out = Vec::with_capacity(types.len());
     for item in types.drain(..) {
@@ -101,6 +111,7 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
                 Some((name, canonical)) => {
                     let docs: Vec<&syn::Attribute> = attrs(&item).iter().filter(|a| a.path().is_ident("doc")).collect();
                     let ident = Ident::new(&name, proc_macro2::Span::call_site());
+                    let canonical = neutral.get(&canonical).and_then(|n| n.name.clone()).unwrap_or(canonical);
                     let target = Ident::new(&canonical, proc_macro2::Span::call_site());
                     let note = format!(" The same type as [`{canonical}`] (the spec repeats this schema).");
                     let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
@@ -111,12 +122,201 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
                         pub type #ident = #target;
                     });
                 }
-                None => out.push(item),
+                None => match def_name(&item).and_then(|n| neutral.get(&n).map(|r| (n, r))) {
+                    Some((old, renamed)) => {
+                        let (new_item, old_alias) = rename_definition(item, &old, renamed);
+                        out.push(new_item);
+                        out.extend(old_alias);
+                    }
+                    None => out.push(item),
+                },
             },
         }
     }
     *types = out;
+    dedupe_builders(types, &alias, &neutral);
     alias.len()
+}
+
+/// typify's builders follow their types: an alias's builder becomes an alias of the canonical
+/// builder (so `X::builder()` and `types::builder::X` name one builder), and a renamed
+/// definition's builder takes the new name.
+fn dedupe_builders(types: &mut [Item], alias: &BTreeMap<String, String>, neutral: &BTreeMap<String, Neutral>) {
+    let Some(builder) = types.iter_mut().find_map(|i| match i {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    let final_name = |canonical: &str| neutral.get(canonical).and_then(|n| n.name.clone()).unwrap_or_else(|| canonical.to_string());
+    let mut out = Vec::with_capacity(builder.len());
+    for mut item in builder.drain(..) {
+        match &mut item {
+            Item::Impl(imp) => {
+                let mut mentions_alias = false;
+                idents_in(impl_header(imp), &mut |i| mentions_alias |= alias.contains_key(i));
+                if !mentions_alias {
+                    out.push(item);
+                }
+            }
+            Item::Struct(s) => {
+                let name = s.ident.to_string();
+                if let Some(canonical) = alias.get(&name) {
+                    let (ident, target) = (s.ident.clone(), Ident::new(&final_name(canonical), s.ident.span()));
+                    out.push(parse_quote!(pub type #ident = #target;));
+                } else if let Some(new) = neutral.get(&name).and_then(|n| n.name.clone()) {
+                    let old = s.ident.clone();
+                    s.ident = Ident::new(&new, old.span());
+                    let new_ident = s.ident.clone();
+                    out.push(item);
+                    out.push(parse_quote!(pub type #old = #new_ident;));
+                } else {
+                    out.push(item);
+                }
+            }
+            _ => out.push(item),
+        }
+    }
+    *builder = out;
+}
+
+/// What the pass does to a canonical definition: its new name (if any) and its new docs.
+struct Neutral {
+    name: Option<String>,
+    /// Replaces the definition's docs when the members' own docs disagree.
+    docs: Option<String>,
+}
+
+/// Neutral names and docs for the canonical definitions of `alias` (see the module docs).
+fn neutral_names(
+    types: &[Item],
+    alias: &BTreeMap<String, String>,
+    defined: &BTreeSet<String>,
+    components: &BTreeSet<String>,
+) -> BTreeMap<String, Neutral> {
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (member, canonical) in alias {
+        groups.entry(canonical.as_str()).or_insert_with(|| vec![canonical.as_str()]).push(member.as_str());
+    }
+    let docs_of: BTreeMap<String, String> = types
+        .iter()
+        .filter_map(|i| Some((def_name(i)?, doc_text(attrs(i)))))
+        .collect();
+    let mut taken: BTreeSet<String> = defined.clone();
+    taken.extend(components.iter().cloned());
+    let mut out = BTreeMap::new();
+    for (canonical, members) in groups {
+        let words: Vec<Vec<String>> = members.iter().map(|m| pascal_words(m)).collect();
+        let shared = words.iter().skip(1).fold(words[0].clone(), |acc, w| common_subsequence(&acc, w));
+        let name = shared.concat();
+        // It must say what kind of thing it is, as the members' names end (not `ImportPackage`
+        // for `ImportPackageConflict` and `ImportPackageUnprocessableEntity`).
+        let kind = shared.last().is_some_and(|last| words.iter().any(|w| w.last() == Some(last)));
+        let usable = shared.len() >= 2
+            && kind
+            && !shared.iter().all(|w| GENERIC.contains(&w.as_str()))
+            && !taken.contains(&name);
+        let name = usable.then(|| {
+            taken.insert(name.clone());
+            name
+        });
+        // Descriptions (typify's first doc line is the type's own name: not a description).
+        let described: BTreeSet<String> = members
+            .iter()
+            .filter_map(|m| docs_of.get(*m))
+            .map(|d| d.lines().skip(1).collect::<Vec<_>>().join("\n").trim().to_string())
+            .collect();
+        let docs = (described.len() > 1 || name.is_some()).then(|| {
+            let mut names: Vec<&str> = members.clone();
+            names.sort_unstable();
+            format!(
+                " One shape the spec repeats, under these names: {}.",
+                names.iter().map(|n| format!("[`{n}`]")).collect::<Vec<_>>().join(", ")
+            )
+        });
+        if name.is_some() || docs.is_some() {
+            out.insert(canonical.to_string(), Neutral { name, docs });
+        }
+    }
+    out
+}
+
+/// Words that say nothing about a type on their own.
+const GENERIC: &[&str] = &["Body", "Request", "Response", "Item", "Items", "Type", "Data", "Value", "Inner"];
+
+fn pascal_words(name: &str) -> Vec<String> {
+    use heck::{ToSnakeCase, ToUpperCamelCase};
+    name.to_snake_case().split('_').filter(|w| !w.is_empty()).map(|w| w.to_upper_camel_case()).collect()
+}
+
+/// The longest common subsequence of two word lists.
+fn common_subsequence(a: &[String], b: &[String]) -> Vec<String> {
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            table[i][j] = if a[i] == b[j] { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            out.push(a[i].clone());
+            i += 1;
+            j += 1;
+        } else if table[i + 1][j] >= table[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+fn doc_text(attrs: &[syn::Attribute]) -> String {
+    attrs
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The definition under its neutral name and docs, and an alias keeping its old name.
+fn rename_definition(mut item: Item, old: &str, neutral: &Neutral) -> (Item, Option<Item>) {
+    let new_name = neutral.name.clone().unwrap_or_else(|| old.to_string());
+    let new_ident = Ident::new(&new_name, proc_macro2::Span::call_site());
+    let item_attrs = match &mut item {
+        Item::Struct(s) => {
+            s.ident = new_ident.clone();
+            &mut s.attrs
+        }
+        Item::Enum(e) => {
+            e.ident = new_ident.clone();
+            &mut e.attrs
+        }
+        _ => unreachable!("only structs and enums are deduplicated"),
+    };
+    if let Some(docs) = &neutral.docs {
+        item_attrs.retain(|a| !a.path().is_ident("doc"));
+        let title = format!("`{new_name}`");
+        item_attrs.insert(0, parse_quote!(#[doc = #title]));
+        item_attrs.insert(1, parse_quote!(#[doc = ""]));
+        item_attrs.insert(2, parse_quote!(#[doc = #docs]));
+    }
+    let old_ident = Ident::new(old, proc_macro2::Span::call_site());
+    let note = format!(" The same type as [`{new_name}`] (the spec repeats this schema).");
+    let alias = neutral.name.is_some().then(|| {
+        parse_quote! {
+            #[doc = #note]
+            pub type #old_ident = #new_ident;
+        }
+    });
+    (item, alias)
 }
 
 fn def_name(item: &Item) -> Option<String> {

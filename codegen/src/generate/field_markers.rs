@@ -203,11 +203,13 @@ fn strip(text: &str) -> String {
     out.trim().to_string()
 }
 
-/// Removes the markers from every doc attribute under `items` (dropping docs left empty).
+/// Removes the markers from every doc attribute under `items` (dropping docs left empty, and
+/// the blank doc lines that then end a comment).
 fn strip_markers_everywhere(items: &mut [Item]) {
     struct V;
     impl syn::visit_mut::VisitMut for V {
         fn visit_attributes_mut(&mut self, attrs: &mut Vec<Attribute>) {
+            let before = attrs.len();
             attrs.retain_mut(|a| match doc_value(a) {
                 Some(text) if text.contains("[[n8n-api:") => {
                     let text = strip(&text);
@@ -216,6 +218,15 @@ fn strip_markers_everywhere(items: &mut [Item]) {
                 }
                 _ => true,
             });
+            if attrs.len() < before {
+                while let Some(last_doc) = attrs.iter().rposition(|a| doc_value(a).is_some()) {
+                    if doc_value(&attrs[last_doc]).is_some_and(|t| t.trim().is_empty()) {
+                        attrs.remove(last_doc);
+                    } else {
+                        break;
+                    }
+                }
+            }
         }
     }
     for item in items {

@@ -7,6 +7,9 @@
 //! - string enums get `Unknown(String)`: it decodes any other string and serializes it back as is
 //!   (`Display`/`FromStr` follow; `Copy` goes, since the variant owns a string);
 //! - tagged enums get `Unknown(serde_json::Map)`: the whole object, for a `type` we do not know.
+//!
+//! Both are `#[non_exhaustive]` too, so a value a newer n8n adds becomes a variant in a later
+//! release of this crate without breaking the `match`es of its users.
 
 use quote::quote;
 use syn::{Fields, Item, ItemEnum, parse_quote};
@@ -23,8 +26,10 @@ pub(super) fn apply(file: &mut syn::File) -> Vec<String> {
             if is_string_enum(e) {
                 catch_alls.insert(e.ident.to_string(), catch_all_name(e));
                 open_string_enum(e);
+                e.attrs.push(parse_quote!(#[non_exhaustive]));
                 opened.push(e.ident.to_string());
             } else if is_tagged_enum(e) {
+                e.attrs.push(parse_quote!(#[non_exhaustive]));
                 let name = catch_all_name(e);
                 e.variants.push(parse_quote! {
                     /// An object whose tag this client does not know (sent by a newer n8n).

@@ -405,6 +405,8 @@ mod tests {
             beta: false,
             errors: vec![],
             multipart: false,
+            deprecated: None,
+            params: vec![],
         };
         let ops = [
             op("get_workflow", "get", "/workflows/{id}"),

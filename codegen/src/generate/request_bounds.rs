@@ -1,24 +1,53 @@
-//! Pass `request-bounds`: item-count limits of request arrays are checked before sending.
+//! Pass `request-bounds`: the size limits of request fields are checked before sending.
 //!
-//! typify enforces string constraints (`minLength`, `pattern`) when values are built, but not
-//! `minItems`/`maxItems` of arrays. n8n rejects such a request (e.g. more than 300 workflow ids in
-//! a package export); the client says so before any byte is sent. For every top-level array
-//! property of a JSON request body with `maxItems` (or `minItems`, when the property is
-//! required), `send()` checks the length right after the body is built.
+//! n8n rejects a request whose array has too many items (more than 300 workflow ids in a package
+//! export) or whose string is too short or too long (an empty id, a name over its limit); the
+//! client says so before any byte is sent. typify checks none of these: it ignores
+//! `minItems`/`maxItems`, and the `string-constraints` rule keeps strings plain `String`s (with
+//! their `minLength`/`maxLength` moved into `x-n8n-api-constraints`). For every top-level property
+//! of a JSON request body, `send()` checks right after the body is built:
+//! - an array's item count (`maxItems`, and `minItems` when the property is required);
+//! - a string's length in characters, and that of each string item of an array.
+//!
+//! Patterns are left to the server, which reports them with its own message.
 
 use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
 use serde_json::Value;
 use syn::{ImplItem, parse_quote};
 
 use super::model::Operation;
 use super::syntax::module;
+use crate::normalize::string_constraints::CONSTRAINTS_EXTENSION;
 use crate::normalize::{operations as raw_operations, resolve};
+
+/// One check on one top-level body property.
+enum Check {
+    Items { min: Option<u64>, max: Option<u64> },
+    Length { min: Option<u64>, max: Option<u64>, optional: bool },
+    ItemLength { min: Option<u64>, max: Option<u64> },
+}
 
 struct Bound {
     field: syn::Ident,
     name: String,
-    min: Option<u64>,
-    max: Option<u64>,
+    check: Check,
+}
+
+fn length_limits(schema: &Value) -> (Option<u64>, Option<u64>) {
+    let get = |k: &str| {
+        schema
+            .get(CONSTRAINTS_EXTENSION)
+            .and_then(|c| c.get(k))
+            .or_else(|| schema.get(k))
+            .and_then(Value::as_u64)
+    };
+    (get("minLength").filter(|m| *m > 0), get("maxLength"))
+}
+
+fn is_type(schema: &Value, t: &str) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some(t)
 }
 
 fn bounds(doc: &Value, op: &Operation) -> Vec<Bound> {
@@ -36,33 +65,101 @@ fn bounds(doc: &Value, op: &Operation) -> Vec<Bound> {
     else {
         return Vec::new();
     };
+    // typify does not make a plain struct of a body that combines alternatives.
+    if ["anyOf", "oneOf", "allOf"].iter().any(|k| schema.get(*k).is_some()) {
+        return Vec::new();
+    }
     let required = crate::normalize::required_names(schema);
     let mut out = Vec::new();
     for (name, prop) in crate::normalize::properties(schema) {
         let Some(prop) = resolve(doc, prop) else { continue };
-        if prop.get("type").and_then(Value::as_str) != Some("array") {
-            continue;
-        }
-        let max = prop.get("maxItems").and_then(Value::as_u64);
-        let min = prop
-            .get("minItems")
-            .and_then(Value::as_u64)
-            .filter(|m| *m > 0 && required.contains(&name.as_str()));
-        if max.is_none() && min.is_none() {
-            continue;
-        }
-        let snake = name.to_snake_case();
-        let Ok(field) = syn::parse_str::<syn::Ident>(&snake) else {
+        let Ok(field) = syn::parse_str::<syn::Ident>(&name.to_snake_case()) else {
             continue;
         };
-        out.push(Bound {
-            field,
-            name: name.clone(),
-            min,
-            max,
-        });
+        let is_required = required.contains(&name.as_str());
+        let mut push = |check| {
+            out.push(Bound {
+                field: field.clone(),
+                name: name.clone(),
+                check,
+            })
+        };
+        if is_type(prop, "array") {
+            let max = prop.get("maxItems").and_then(Value::as_u64);
+            let min = prop
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .filter(|m| *m > 0 && is_required);
+            if max.is_some() || min.is_some() {
+                push(Check::Items { min, max });
+            }
+            if let Some(items) = prop.get("items").and_then(|i| resolve(doc, i)).filter(|i| is_type(i, "string")) {
+                let (min, max) = length_limits(items);
+                if min.is_some() || max.is_some() {
+                    push(Check::ItemLength { min, max });
+                }
+            }
+        } else if is_type(prop, "string") && prop.get("enum").is_none() && prop.get("format").is_none() {
+            let (min, max) = length_limits(prop);
+            if min.is_some() || max.is_some() {
+                let optional = !is_required || prop.get("nullable") == Some(&Value::Bool(true));
+                push(Check::Length { min, max, optional });
+            }
+        }
     }
     out
+}
+
+/// "takes 1 to 300 items", "takes at most 155 characters", "takes at least 1 character".
+fn range_text(min: Option<u64>, max: Option<u64>, unit: &str) -> String {
+    let units = |n: u64| if n == 1 { unit.trim_end_matches('s').to_string() } else { unit.to_string() };
+    match (min, max) {
+        (Some(lo), Some(hi)) => format!("takes {lo} to {hi} {}", units(hi)),
+        (None, Some(hi)) => format!("takes at most {hi} {}", units(hi)),
+        (Some(lo), None) => format!("takes at least {lo} {}", units(lo)),
+        (None, None) => unreachable!("a bound has a limit"),
+    }
+}
+
+fn statement(b: &Bound) -> TokenStream {
+    let field = &b.field;
+    let range = |min: Option<u64>, max: Option<u64>| {
+        let (lo, hi) = (min.unwrap_or(0) as usize, max.map_or(usize::MAX, |m| m as usize));
+        quote!((#lo..=#hi))
+    };
+    match b.check {
+        Check::Items { min, max } => {
+            let (r, msg) = (range(min, max), format!("`{}` {}, not {{}}", b.name, range_text(min, max, "items")));
+            quote! {
+                if !#r.contains(&body.#field.len()) {
+                    return Err(Error::InvalidRequest(format!(#msg, body.#field.len())));
+                }
+            }
+        }
+        Check::Length { min, max, optional } => {
+            let (r, msg) = (range(min, max), format!("`{}` {}, not {{}}", b.name, range_text(min, max, "characters")));
+            let value = if optional { quote!(body.#field.as_deref()) } else { quote!(Some(body.#field.as_str())) };
+            quote! {
+                if let Some(n) = #value.map(|v| v.chars().count()) && !#r.contains(&n) {
+                    return Err(Error::InvalidRequest(format!(#msg, n)));
+                }
+            }
+        }
+        Check::ItemLength { min, max } => {
+            let (r, msg) = (
+                range(min, max),
+                format!("`{}[{{}}]` {}, not {{}}", b.name, range_text(min, max, "characters")),
+            );
+            quote! {
+                for (i, v) in body.#field.iter().enumerate() {
+                    let n = v.chars().count();
+                    if !#r.contains(&n) {
+                        return Err(Error::InvalidRequest(format!(#msg, i, n)));
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation]) -> usize {
@@ -90,21 +187,8 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation])
             continue;
         };
         for (i, b) in checks.iter().enumerate() {
-            let field = &b.field;
-            let min = b.min.unwrap_or(0) as usize;
-            let max = b.max.map_or(usize::MAX, |m| m as usize);
-            let msg = match (b.min, b.max) {
-                (Some(lo), Some(hi)) => format!("`{}` takes {lo} to {hi} items, not {{}}", b.name),
-                (None, Some(hi)) => format!("`{}` takes at most {hi} items, not {{}}", b.name),
-                (Some(lo), None) => format!("`{}` takes at least {lo} items, not {{}}", b.name),
-                (None, None) => unreachable!(),
-            };
-            let stmt: syn::Stmt = parse_quote! {
-                if !(#min..=#max).contains(&body.#field.len()) {
-                    return Err(Error::InvalidRequest(format!(#msg, body.#field.len())));
-                }
-            };
-            send.block.stmts.insert(at + 1 + i, stmt);
+            let stmt = statement(b);
+            send.block.stmts.insert(at + 1 + i, parse_quote!(#stmt));
             added += 1;
         }
     }

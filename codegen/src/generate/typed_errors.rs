@@ -146,6 +146,8 @@ mod tests {
             beta: false,
             errors: vec![],
             multipart: false,
+            deprecated: None,
+            params: vec![],
         };
         assert_eq!(super::apply(&mut file, &[op]).unwrap(), 1);
         insta::assert_snapshot!(prettyplease::unparse(&file));

@@ -13,8 +13,8 @@
 //! resource's name (`tag`, `dataTableColumn`), else after the resource (`execution`):
 //! - its properties are all the members' properties; one is required when every member has it
 //!   and requires it (so list items, which omit some fields, make those fields optional), a
-//!   `readOnly` one counting as required where another member requires it (n8n's older
-//!   components leave server-filled fields out of `required` because requests share them);
+//!   `readOnly` `id` counting as required where another member requires it (n8n's older
+//!   components leave the server-assigned id out of `required` because requests share them);
 //! - a property is nullable when any member allows null; members that disagree on its type keep
 //!   the anchor's, and a string that some member sends as a number is marked to decode from both
 //!   (see [`LENIENT_EXTENSION`]).
@@ -412,9 +412,13 @@ fn merge_objects(doc: &Value, parts: &[&Value]) -> Value {
     }
     let property = |p: &Value, name: &str| p.pointer(&format!("/properties/{}", pointer_escape(name))).cloned();
     let required_somewhere = |name: &str| parts.iter().any(|p| super::required_names(p).contains(&name));
+    // A server-assigned identifier is in every representation the server sends, even where an
+    // older component shared with requests leaves it out of `required` (`tag`). Other read-only
+    // fields are not: n8n's tag update answers without `createdAt`.
     let required_in = |p: &Value, name: &str| {
         super::required_names(p).contains(&name)
-            || (required_somewhere(name)
+            || (name == "id"
+                && required_somewhere(name)
                 && property(p, name).is_some_and(|s| s.get("readOnly") == Some(&Value::Bool(true))))
     };
     let mut properties = Map::new();

@@ -433,10 +433,14 @@ async fn data_tables() {
     let client = client();
     let table = client
         .create_data_table()
-        .body(types::CreateDataTableRequest::builder().name(unique("table")).columns(vec![
-            column("city", types::CreateDataTableRequestColumnsItemType::String),
-            column("people", types::CreateDataTableRequestColumnsItemType::Number),
-        ]))
+        .body(
+            types::CreateDataTableRequest::builder()
+                .name(unique("table"))
+                .columns(vec![
+                    column("city", types::CreateDataTableRequestColumnsItemType::String),
+                    column("people", types::CreateDataTableRequestColumnsItemType::Number),
+                ]),
+        )
         .send()
         .await
         .unwrap();
@@ -671,7 +675,10 @@ fn export_request(ids: &[&str]) -> types::builder::ExportPackageRequest {
 }
 
 fn column(name: &str, kind: types::CreateDataTableRequestColumnsItemType) -> types::CreateDataTableRequestColumnsItem {
-    types::CreateDataTableRequestColumnsItem { name: name.into(), type_: kind }
+    types::CreateDataTableRequestColumnsItem {
+        name: name.into(),
+        type_: kind,
+    }
 }
 
 /// The row filter `city = <city>`.

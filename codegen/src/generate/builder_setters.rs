@@ -95,7 +95,11 @@ fn setter(name: &syn::Ident, ty: &syn::Type) -> Option<syn::ImplItemFn> {
     let inner = optional.clone().unwrap_or_else(|| ty.clone());
     let label = name.to_string();
     if is_json_map(&inner) {
-        let ok = if optional.is_some() { quote!(Ok(Some(map))) } else { quote!(Ok(map)) };
+        let ok = if optional.is_some() {
+            quote!(Ok(Some(map)))
+        } else {
+            quote!(Ok(map))
+        };
         let msg = format!("`{label}` takes a JSON object, not {{}}");
         return Some(parse_quote! {
             pub fn #name<T>(mut self, value: T) -> Self
@@ -112,7 +116,11 @@ fn setter(name: &syn::Ident, ty: &syn::Type) -> Option<syn::ImplItemFn> {
     }
     if generic_arg(&inner, "Vec").is_some_and(|item| is_json_map(&item)) {
         let msg = format!("`{label}` takes JSON objects, not {{}}");
-        let ok = if optional.is_some() { quote!(Ok(Some(maps))) } else { quote!(Ok(maps)) };
+        let ok = if optional.is_some() {
+            quote!(Ok(Some(maps)))
+        } else {
+            quote!(Ok(maps))
+        };
         return Some(parse_quote! {
             pub fn #name<T>(mut self, value: T) -> Self
             where

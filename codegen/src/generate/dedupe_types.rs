@@ -111,7 +111,10 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
                 Some((name, canonical)) => {
                     let docs: Vec<&syn::Attribute> = attrs(&item).iter().filter(|a| a.path().is_ident("doc")).collect();
                     let ident = Ident::new(&name, proc_macro2::Span::call_site());
-                    let canonical = neutral.get(&canonical).and_then(|n| n.name.clone()).unwrap_or(canonical);
+                    let canonical = neutral
+                        .get(&canonical)
+                        .and_then(|n| n.name.clone())
+                        .unwrap_or(canonical);
                     let target = Ident::new(&canonical, proc_macro2::Span::call_site());
                     let note = format!(" The same type as [`{canonical}`] (the spec repeats this schema).");
                     let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
@@ -148,7 +151,12 @@ fn dedupe_builders(types: &mut [Item], alias: &BTreeMap<String, String>, neutral
     }) else {
         return;
     };
-    let final_name = |canonical: &str| neutral.get(canonical).and_then(|n| n.name.clone()).unwrap_or_else(|| canonical.to_string());
+    let final_name = |canonical: &str| {
+        neutral
+            .get(canonical)
+            .and_then(|n| n.name.clone())
+            .unwrap_or_else(|| canonical.to_string())
+    };
     let mut out = Vec::with_capacity(builder.len());
     for mut item in builder.drain(..) {
         match &mut item {
@@ -196,7 +204,10 @@ fn neutral_names(
 ) -> BTreeMap<String, Neutral> {
     let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (member, canonical) in alias {
-        groups.entry(canonical.as_str()).or_insert_with(|| vec![canonical.as_str()]).push(member.as_str());
+        groups
+            .entry(canonical.as_str())
+            .or_insert_with(|| vec![canonical.as_str()])
+            .push(member.as_str());
     }
     let docs_of: BTreeMap<String, String> = types
         .iter()
@@ -207,11 +218,16 @@ fn neutral_names(
     let mut out = BTreeMap::new();
     for (canonical, members) in groups {
         let words: Vec<Vec<String>> = members.iter().map(|m| pascal_words(m)).collect();
-        let shared = words.iter().skip(1).fold(words[0].clone(), |acc, w| common_subsequence(&acc, w));
+        let shared = words
+            .iter()
+            .skip(1)
+            .fold(words[0].clone(), |acc, w| common_subsequence(&acc, w));
         let name = shared.concat();
         // It must say what kind of thing it is, as the members' names end (not `ImportPackage`
         // for `ImportPackageConflict` and `ImportPackageUnprocessableEntity`).
-        let kind = shared.last().is_some_and(|last| words.iter().any(|w| w.last() == Some(last)));
+        let kind = shared
+            .last()
+            .is_some_and(|last| words.iter().any(|w| w.last() == Some(last)));
         let usable = shared.len() >= 2
             && kind
             && !shared.iter().all(|w| GENERIC.contains(&w.as_str()))
@@ -242,11 +258,17 @@ fn neutral_names(
 }
 
 /// Words that say nothing about a type on their own.
-const GENERIC: &[&str] = &["Body", "Request", "Response", "Item", "Items", "Type", "Data", "Value", "Inner"];
+const GENERIC: &[&str] = &[
+    "Body", "Request", "Response", "Item", "Items", "Type", "Data", "Value", "Inner",
+];
 
 fn pascal_words(name: &str) -> Vec<String> {
     use heck::{ToSnakeCase, ToUpperCamelCase};
-    name.to_snake_case().split('_').filter(|w| !w.is_empty()).map(|w| w.to_upper_camel_case()).collect()
+    name.to_snake_case()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_upper_camel_case())
+        .collect()
 }
 
 /// The longest common subsequence of two word lists.
@@ -254,7 +276,11 @@ fn common_subsequence(a: &[String], b: &[String]) -> Vec<String> {
     let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
         for j in (0..b.len()).rev() {
-            table[i][j] = if a[i] == b[j] { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
+            table[i][j] = if a[i] == b[j] {
+                table[i + 1][j + 1] + 1
+            } else {
+                table[i + 1][j].max(table[i][j + 1])
+            };
         }
     }
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
@@ -277,7 +303,9 @@ fn doc_text(attrs: &[syn::Attribute]) -> String {
         .iter()
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s), ..
+                }) => Some(s.value()),
                 _ => None,
             },
             _ => None,

@@ -18,7 +18,9 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) {
 
 /// The setters of each operation's request builder: docs and deprecations of its parameters.
 fn setters(file: &mut syn::File, operations: &[Operation]) {
-    let Some(builders) = super::syntax::module(file, "builder") else { return };
+    let Some(builders) = super::syntax::module(file, "builder") else {
+        return;
+    };
     for op in operations {
         let Some(imp) = super::syntax::inherent_impl_mut(builders, &op.builder) else {
             continue;
@@ -35,7 +37,10 @@ fn setters(file: &mut syn::File, operations: &[Operation]) {
                 .unwrap_or_else(|| format!("The `{}` {} parameter.", param.name, param.location));
             f.attrs.insert(0, parse_quote!(#[doc = #doc]));
             if param.deprecated {
-                let note = param.description.clone().unwrap_or_else(|| "deprecated in n8n's API spec".into());
+                let note = param
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| "deprecated in n8n's API spec".into());
                 f.attrs.push(parse_quote!(#[deprecated(note = #note)]));
             }
         }

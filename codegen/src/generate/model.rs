@@ -150,8 +150,15 @@ fn params(doc: &Value, path: &str, op: &serde_json::Map<String, Value>) -> Vec<P
     let own = op.get("parameters").and_then(Value::as_array);
     let mut out: Vec<Param> = Vec::new();
     for p in own.into_iter().flatten().chain(path_level.into_iter().flatten()) {
-        let Some(p) = crate::normalize::resolve(doc, p) else { continue };
-        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let Some(p) = crate::normalize::resolve(doc, p) else {
+            continue;
+        };
+        let text = |v: Option<&Value>| {
+            v.and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
         let param = Param {
             name: text(p.get("name")).unwrap_or_default(),
             location: text(p.get("in")).unwrap_or_default(),

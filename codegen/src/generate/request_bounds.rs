@@ -24,9 +24,19 @@ use crate::normalize::{operations as raw_operations, resolve};
 
 /// One check on one top-level body property.
 enum Check {
-    Items { min: Option<u64>, max: Option<u64> },
-    Length { min: Option<u64>, max: Option<u64>, optional: bool },
-    ItemLength { min: Option<u64>, max: Option<u64> },
+    Items {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
+    Length {
+        min: Option<u64>,
+        max: Option<u64>,
+        optional: bool,
+    },
+    ItemLength {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
 }
 
 struct Bound {
@@ -93,7 +103,11 @@ fn bounds(doc: &Value, op: &Operation) -> Vec<Bound> {
             if max.is_some() || min.is_some() {
                 push(Check::Items { min, max });
             }
-            if let Some(items) = prop.get("items").and_then(|i| resolve(doc, i)).filter(|i| is_type(i, "string")) {
+            if let Some(items) = prop
+                .get("items")
+                .and_then(|i| resolve(doc, i))
+                .filter(|i| is_type(i, "string"))
+            {
                 let (min, max) = length_limits(items);
                 if min.is_some() || max.is_some() {
                     push(Check::ItemLength { min, max });
@@ -112,7 +126,13 @@ fn bounds(doc: &Value, op: &Operation) -> Vec<Bound> {
 
 /// "takes 1 to 300 items", "takes at most 155 characters", "takes at least 1 character".
 fn range_text(min: Option<u64>, max: Option<u64>, unit: &str) -> String {
-    let units = |n: u64| if n == 1 { unit.trim_end_matches('s').to_string() } else { unit.to_string() };
+    let units = |n: u64| {
+        if n == 1 {
+            unit.trim_end_matches('s').to_string()
+        } else {
+            unit.to_string()
+        }
+    };
     match (min, max) {
         (Some(lo), Some(hi)) => format!("takes {lo} to {hi} {}", units(hi)),
         (None, Some(hi)) => format!("takes at most {hi} {}", units(hi)),
@@ -129,7 +149,10 @@ fn statement(b: &Bound) -> TokenStream {
     };
     match b.check {
         Check::Items { min, max } => {
-            let (r, msg) = (range(min, max), format!("`{}` {}, not {{}}", b.name, range_text(min, max, "items")));
+            let (r, msg) = (
+                range(min, max),
+                format!("`{}` {}, not {{}}", b.name, range_text(min, max, "items")),
+            );
             quote! {
                 if !#r.contains(&body.#field.len()) {
                     return Err(Error::InvalidRequest(format!(#msg, body.#field.len())));
@@ -137,8 +160,15 @@ fn statement(b: &Bound) -> TokenStream {
             }
         }
         Check::Length { min, max, optional } => {
-            let (r, msg) = (range(min, max), format!("`{}` {}, not {{}}", b.name, range_text(min, max, "characters")));
-            let value = if optional { quote!(body.#field.as_deref()) } else { quote!(Some(body.#field.as_str())) };
+            let (r, msg) = (
+                range(min, max),
+                format!("`{}` {}, not {{}}", b.name, range_text(min, max, "characters")),
+            );
+            let value = if optional {
+                quote!(body.#field.as_deref())
+            } else {
+                quote!(Some(body.#field.as_str()))
+            };
             quote! {
                 if let Some(n) = #value.map(|v| v.chars().count()) && !#r.contains(&n) {
                     return Err(Error::InvalidRequest(format!(#msg, n)));

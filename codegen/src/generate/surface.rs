@@ -1,7 +1,8 @@
 //! The public surface of a generated client, per tag, as readable text.
 //!
 //! Snapshot tests keep one such text per tag, so a spec update shows up as a short, readable diff
-//! (methods, parameters, success and error types) instead of a 100k-line diff of generated code.
+//! (methods, parameters, success and error types, and the fields of the types the tag's
+//! operations take and return) instead of a 100k-line diff of generated code.
 
 use std::collections::BTreeMap;
 
@@ -20,10 +21,13 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
             _ => None,
         })
         .unwrap_or_default();
+    let types = TypeIndex::of(file);
     let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut shown: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for op in operations {
         let tag = op.tags.first().cloned().unwrap_or_else(|| "untagged".into());
-        let text = out.entry(tag).or_default();
+        let text = out.entry(tag.clone()).or_default();
+        let shown = shown.entry(tag).or_default();
         text.push_str(&format!(
             "{}  {} {}",
             op.method_name,
@@ -47,6 +51,7 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
                     continue;
                 }
                 let (ty, required) = param_type(&f.ty);
+                types.note(&ty, shown);
                 text.push_str(&format!(
                     "  {name}: {ty}{}\n",
                     if required { " (required)" } else { "" }
@@ -84,7 +89,9 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
                 ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
                 _ => None,
             }) {
-                text.push_str(&format!("  -> {}\n", simplify(&success(&send.sig.output))));
+                let ty = simplify(&success(&send.sig.output));
+                types.note(&ty, shown);
+                text.push_str(&format!("  -> {ty}\n"));
             }
         }
         if !op.errors.is_empty() {
@@ -99,7 +106,99 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
             text.push_str(&format!("  errors: {}\n", errs.join(", ")));
         }
     }
+    for (tag, names) in shown {
+        let text = out.entry(tag).or_default();
+        for name in names {
+            text.push_str(&types.describe(&name));
+        }
+    }
     out
+}
+
+/// The structs of the `types` module (aliases resolved), to show their fields.
+struct TypeIndex<'a> {
+    structs: BTreeMap<String, &'a syn::ItemStruct>,
+    aliases: BTreeMap<String, String>,
+}
+
+impl<'a> TypeIndex<'a> {
+    fn of(file: &'a syn::File) -> Self {
+        let mut index = TypeIndex {
+            structs: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+        };
+        let items = file.items.iter().find_map(|i| match i {
+            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        });
+        for item in items.into_iter().flatten() {
+            match item {
+                Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
+                    index.structs.insert(s.ident.to_string(), s);
+                }
+                Item::Type(t) => {
+                    if let Some(target) = super::syntax::self_ident(&t.ty) {
+                        index.aliases.insert(t.ident.to_string(), target);
+                    }
+                }
+                _ => {}
+            }
+        }
+        index
+    }
+
+    fn resolve(&self, name: &str) -> String {
+        let mut n = name.to_string();
+        while let Some(next) = self.aliases.get(&n) {
+            n = next.clone();
+        }
+        n
+    }
+
+    /// Adds the structs a parameter, body or response type names (a page's items too).
+    fn note(&self, ty: &str, shown: &mut Vec<String>) {
+        for word in ty.split(|c: char| !c.is_alphanumeric() && c != '_') {
+            let name = self.resolve(word.trim_start_matches("builder::"));
+            let Some(s) = self.structs.get(&name) else { continue };
+            if !shown.contains(&name) {
+                shown.push(name.clone());
+            }
+            // A page (`data: Vec<Item>`) shows its items.
+            let data = s.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == "data"));
+            if let Some(f) = data {
+                let item = simplify(&tokens(&f.ty));
+                if let Some(inner) = item.strip_prefix("Vec<").and_then(|i| i.strip_suffix('>')) {
+                    self.note(inner, shown);
+                }
+            }
+        }
+    }
+
+    /// `Workflow` and its fields, one per line, with what they carry beyond their type.
+    fn describe(&self, name: &str) -> String {
+        let Some(s) = self.structs.get(name) else {
+            return String::new();
+        };
+        let mut text = format!("type {name}\n");
+        for f in &s.fields {
+            let Some(field) = f.ident.as_ref() else { continue };
+            let mut notes = Vec::new();
+            let attrs = f.attrs.iter().map(tokens).collect::<Vec<_>>().join(" ");
+            if attrs.contains("deprecated") {
+                notes.push("deprecated");
+            }
+            if attrs.contains("string_or_number") {
+                notes.push("string or number");
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", notes.join(", "))
+            };
+            text.push_str(&format!("  .{field}: {}{notes}\n", simplify(&tokens(&f.ty))));
+        }
+        text
+    }
 }
 
 fn tokens(t: &impl ToTokens) -> String {
@@ -138,6 +237,8 @@ fn simplify(s: &str) -> String {
         "::std::result::",
         "::std::convert::",
         "::serde_json::",
+        "::chrono::offset::",
+        "::chrono::",
         "::std::",
         "types::",
         "crate::multipart::",

@@ -580,3 +580,110 @@ fn inline_resource_arrays(doc: &mut Value, log: &mut Log) {
         schemas.retain(|k, _| still_used.contains(k) || !inlined.contains(k));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{run, spec};
+    use serde_json::{Value, json};
+
+    fn ok(schema: Value) -> Value {
+        json!({ "200": { "description": "ok", "content": { "application/json": { "schema": schema } } } })
+    }
+
+    #[test]
+    fn one_resource_one_schema() {
+        let object = |props: &[(&str, &str)], required: &[&str]| {
+            let properties: serde_json::Map<String, Value> = props
+                .iter()
+                .map(|(k, t)| (k.to_string(), json!({ "type": t })))
+                .collect();
+            json!({ "type": "object", "properties": properties, "required": required })
+        };
+        let page = json!({ "type": "object", "properties": {
+            "data": { "type": "array", "items": object(&[("id", "string"), ("name", "string")], &["id", "name"]) },
+            "nextCursor": { "type": "string", "nullable": true } } });
+        let archived = object(
+            &[("id", "string"), ("name", "string"), ("color", "string")],
+            &["id", "name", "color"],
+        );
+        let deleted = object(&[("id", "number"), ("name", "string")], &["id", "name"]);
+        let history = json!({ "type": "array", "items": object(&[("versionId", "string"), ("name", "string")], &[]) });
+        let mut doc = spec(
+            json!({
+                "/widgets": { "get": { "responses": ok(page) } },
+                "/widgets/{widgetId}": {
+                    "get": { "responses": ok(json!({ "$ref": "#/components/schemas/widgetDetail" })) },
+                    "delete": { "responses": ok(deleted) }
+                },
+                "/widgets/{widgetId}/archive": { "post": { "responses": ok(archived) } },
+                "/widgets/{widgetId}/history": { "get": { "responses": ok(history) } }
+            }),
+            json!({ "widgetDetail": object(
+                &[("id", "string"), ("name", "string"), ("color", "string"), ("createdAt", "string")],
+                &["id", "name", "color", "createdAt"]) }),
+        );
+        let log = run("resource-types", &mut doc);
+        insta::assert_snapshot!(log.join("\n"), @"`widget`: 4 schemas of 4 operations (DELETE /widgets/{widgetId}, GET /widgets, GET /widgets/{widgetId}, POST /widgets/{widgetId}/archive)");
+        let widget = doc.pointer("/components/schemas/widget").unwrap();
+        assert_eq!(
+            widget["required"],
+            json!(["id", "name"]),
+            "list items lack color and createdAt"
+        );
+        assert_eq!(
+            widget["properties"]["id"],
+            json!({ "type": "string", "x-n8n-api-string-or-number": true })
+        );
+        assert!(
+            doc.pointer("/components/schemas/widgetDetail").is_none(),
+            "the detail component merged in"
+        );
+        let reference = json!({ "$ref": "#/components/schemas/widget" });
+        for at in [
+            "/paths/~1widgets/get/responses/200/content/application~1json/schema/properties/data/items",
+            "/paths/~1widgets~1{widgetId}/get/responses/200/content/application~1json/schema",
+            "/paths/~1widgets~1{widgetId}~1archive/post/responses/200/content/application~1json/schema",
+            "/paths/~1widgets~1{widgetId}/delete/responses/200/content/application~1json/schema",
+        ] {
+            assert_eq!(doc.pointer(at).unwrap(), &reference, "{at}");
+        }
+        let history = doc
+            .pointer("/paths/~1widgets~1{widgetId}~1history/get/responses/200/content/application~1json/schema/items");
+        assert!(
+            history.unwrap().get("properties").is_some(),
+            "versions without an id are not widgets"
+        );
+    }
+
+    #[test]
+    fn a_component_shared_with_a_request_keeps_its_shape_there() {
+        let tag = json!({ "type": "object", "required": ["name"], "properties": {
+            "id": { "type": "string", "readOnly": true }, "name": { "type": "string" } } });
+        let full = json!({ "type": "object", "required": ["id", "name"], "properties": {
+            "id": { "type": "string" }, "name": { "type": "string" } } });
+        let mut doc = spec(
+            json!({
+                "/tags/{tagId}": {
+                    "get": { "responses": ok(full) },
+                    "put": {
+                        "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/tag" } } } },
+                        "responses": ok(json!({ "$ref": "#/components/schemas/tag" }))
+                    }
+                }
+            }),
+            json!({ "tag": tag.clone() }),
+        );
+        run("resource-types", &mut doc);
+        assert_eq!(
+            doc.pointer("/components/schemas/tag/required").unwrap(),
+            &json!(["id", "name"]),
+            "a read-only id counts as required where another member requires it"
+        );
+        assert_eq!(
+            doc.pointer("/paths/~1tags~1{tagId}/put/requestBody/content/application~1json/schema")
+                .unwrap(),
+            &tag,
+            "the request keeps the component's own shape"
+        );
+    }
+}

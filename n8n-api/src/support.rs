@@ -57,7 +57,6 @@ pub(crate) fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String
 }
 
 /// [`string_or_number`] for an optional field (`null` and absent are `None`).
-#[allow(dead_code)] // used when such a field is optional, as in some releases' specs
 pub(crate) fn option_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Option::<StringOrNumber>::deserialize(d).map(|v| v.map(String::from))
 }

@@ -1,7 +1,13 @@
 //! Forward compatibility of the generated types: what a newer n8n sends must still decode.
 
 use n8n_api::types;
-use serde_json::json;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// `value` decoded as a `T`, as the client decodes a response.
+fn decode<T: DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).unwrap()
+}
 
 fn workflow_json() -> serde_json::Value {
     json!({
@@ -17,17 +23,17 @@ fn workflow_json() -> serde_json::Value {
 fn unknown_response_fields_decode() {
     let mut w = workflow_json();
     w["fieldFromTheFuture"] = json!({ "x": 1 });
-    let decoded: types::Workflow = serde_json::from_value(w).unwrap();
+    let decoded: types::Workflow = decode(w);
     assert_eq!(decoded.id, "2tUt1wbLX592XDdX");
 }
 
 #[test]
 fn unknown_enum_values_decode_and_round_trip() {
-    let known: types::ExecutionStatus = serde_json::from_value(json!("success")).unwrap();
+    let known: types::ExecutionStatus = decode(json!("success"));
     assert_eq!(known, types::ExecutionStatus::Success);
-    let spec_unknown: types::ExecutionStatus = serde_json::from_value(json!("unknown")).unwrap();
+    let spec_unknown: types::ExecutionStatus = decode(json!("unknown"));
     assert_eq!(spec_unknown, types::ExecutionStatus::Unknown);
-    let newer: types::ExecutionStatus = serde_json::from_value(json!("paused")).unwrap();
+    let newer: types::ExecutionStatus = decode(json!("paused"));
     assert_eq!(newer, types::ExecutionStatus::Unrecognized("paused".into()));
     assert_eq!(serde_json::to_value(&newer).unwrap(), json!("paused"));
     assert_eq!(newer.to_string(), "paused");
@@ -43,7 +49,7 @@ fn unknown_tagged_union_members_decode() {
             { "type": "issue-from-the-future", "detail": 1 }
         ]
     });
-    let decoded: types::ImportPackageConflict = serde_json::from_value(body).unwrap();
+    let decoded: types::ImportPackageConflict = decode(body);
     assert!(
         matches!(&decoded.issues[0], types::ImportBlockingIssue::WorkflowConflict { existing_workflow_id, .. } if existing_workflow_id == "b")
     );
@@ -55,9 +61,9 @@ fn unknown_tagged_union_members_decode() {
 
 #[test]
 fn static_data_decodes_as_string_and_as_object() {
-    let s: types::CreateWorkflowBodyStaticData = serde_json::from_value(json!("{\"lastId\":1}")).unwrap();
+    let s: types::CreateWorkflowBodyStaticData = decode(json!("{\"lastId\":1}"));
     assert!(matches!(s, types::CreateWorkflowBodyStaticData::JsonString(ref v) if v == "{\"lastId\":1}"));
-    let o: types::CreateWorkflowBodyStaticData = serde_json::from_value(json!({ "lastId": 1 })).unwrap();
+    let o: types::CreateWorkflowBodyStaticData = decode(json!({ "lastId": 1 }));
     assert!(matches!(o, types::CreateWorkflowBodyStaticData::Object(ref m) if m["lastId"] == 1));
 }
 
@@ -80,4 +86,36 @@ fn the_operation_table_knows_every_scope() {
             .all(|o| !o.scopes.is_empty() || o.id == "getCredentialType" || o.id == "getDiscover"),
         "scopes come from x-required-scope"
     );
+}
+
+/// The delete-execution answer gives the id as a number, every other one as a string: both
+/// decode into the one `Execution`.
+#[test]
+fn an_execution_id_decodes_from_a_string_or_a_number() {
+    let execution = |id: Value| {
+        json!({ "id": id, "finished": true, "mode": "manual", "retryOf": null, "status": "success",
+                "startedAt": "2026-11-01T10:00:00.000Z", "workflowId": "w1" })
+    };
+    let from_list: types::Execution = decode(execution(json!("41")));
+    let from_delete: types::Execution = decode(execution(json!(41)));
+    assert_eq!((from_list.id.as_str(), from_delete.id.as_str()), ("41", "41"));
+}
+
+/// Credential data, passwords and other secrets print `<redacted>` in `Debug`, in bodies and
+/// in their builders alike.
+#[test]
+fn secrets_never_show_in_debug() {
+    let secret = "s3cr3t-token-value";
+    let builder = types::CreateCredentialBody::builder()
+        .name("Slack")
+        .type_("slackApi")
+        .data(json!({ "accessToken": secret }));
+    let body: types::CreateCredentialBody = builder.clone().try_into().unwrap();
+    for text in [format!("{builder:?}"), format!("{body:?}")] {
+        assert!(!text.contains(secret), "{text}");
+        assert!(text.contains("data: <redacted>"), "{text}");
+        assert!(text.contains("Slack"), "other fields still print: {text}");
+    }
+    let ldap = types::LdapConfigurationUpdate::builder().binding_admin_password(secret);
+    assert!(!format!("{ldap:?}").contains(secret), "a password field: {ldap:?}");
 }

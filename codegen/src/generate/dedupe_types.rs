@@ -104,7 +104,7 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
                 let mut mentions_alias = false;
                 idents_in(impl_header(imp), &mut |i| mentions_alias |= alias.contains_key(i));
                 if !mentions_alias {
-                    out.push(item);
+                    out.push(renamed_in(item, &neutral));
                 }
             }
             _ => match def_name(&item).and_then(|n| alias.get(&n).map(|c| (n, c.clone()))) {
@@ -164,7 +164,7 @@ fn dedupe_builders(types: &mut [Item], alias: &BTreeMap<String, String>, neutral
                 let mut mentions_alias = false;
                 idents_in(impl_header(imp), &mut |i| mentions_alias |= alias.contains_key(i));
                 if !mentions_alias {
-                    out.push(item);
+                    out.push(renamed_in(item, &neutral));
                 }
             }
             Item::Struct(s) => {
@@ -186,6 +186,21 @@ fn dedupe_builders(types: &mut [Item], alias: &BTreeMap<String, String>, neutral
         }
     }
     *builder = out;
+}
+
+/// An impl of a renamed definition, naming it by its new name (its old name is an alias with
+/// the reach, and so the cargo features, of the member it came from).
+fn renamed_in(mut item: Item, neutral: &BTreeMap<String, Neutral>) -> Item {
+    struct V<'a>(&'a BTreeMap<String, Neutral>);
+    impl syn::visit_mut::VisitMut for V<'_> {
+        fn visit_ident_mut(&mut self, i: &mut Ident) {
+            if let Some(new) = self.0.get(&i.to_string()).and_then(|n| n.name.as_ref()) {
+                *i = Ident::new(new, i.span());
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_item_mut(&mut V(neutral), &mut item);
+    item
 }
 
 /// What the pass does to a canonical definition: its new name (if any) and its new docs.
@@ -482,5 +497,65 @@ mod tests {
         assert!(out.contains("pub type CreateBodyNodesItemTag = NodeTag;"), "{out}");
         assert_eq!(out.matches("impl ::std::convert::From").count(), 1, "{out}");
         assert!(out.contains("pub struct Different"));
+    }
+}
+
+#[cfg(test)]
+mod neutral_name_tests {
+    use quote::quote;
+
+    #[test]
+    fn a_merged_definition_is_named_after_what_its_names_share() {
+        let mut file: syn::File = syn::parse2(quote!(
+            pub mod types {
+                ///`UpdateWorkflowConflict`
+                ///
+                ///Conflict while updating.
+                pub struct UpdateWorkflowConflict {
+                    pub message: String,
+                }
+                ///`PublishWorkflowConflict`
+                ///
+                ///Conflict while publishing.
+                pub struct PublishWorkflowConflict {
+                    pub message: String,
+                }
+                pub struct CreateTagBody {
+                    pub name: String,
+                }
+                pub struct UpdateDataTableRequest {
+                    pub name: String,
+                }
+                pub mod builder {
+                    pub struct UpdateWorkflowConflict {
+                        message: Result<String, String>,
+                    }
+                    pub struct PublishWorkflowConflict {
+                        message: Result<String, String>,
+                    }
+                    impl ::std::convert::TryFrom<PublishWorkflowConflict> for super::PublishWorkflowConflict {}
+                }
+            }
+        ))
+        .unwrap();
+        let components = ["UpdateDataTableRequest".to_string()].into_iter().collect();
+        super::apply(&mut file, &components);
+        let out = prettyplease::unparse(&file);
+        insta::assert_snapshot!(out);
+        assert!(out.contains("pub struct WorkflowConflict"), "{out}");
+        assert!(
+            out.contains("pub type UpdateWorkflowConflict = WorkflowConflict;"),
+            "{out}"
+        );
+        assert!(
+            out.contains("pub type PublishWorkflowConflict = WorkflowConflict;"),
+            "{out}"
+        );
+        assert!(!out.contains("Conflict while"), "no borrowed description: {out}");
+        // Nothing shared but `Body`/`Request`: the component's name stays.
+        assert!(
+            out.contains("pub type CreateTagBody = UpdateDataTableRequest;"),
+            "{out}"
+        );
     }
 }

@@ -208,6 +208,8 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) {
                     for it in items.iter_mut() {
                         let p = match it {
                             Item::Struct(s) => type_pred(&s.ident.to_string()),
+                            // A deduplicated builder is an alias, under its type's name.
+                            Item::Type(t) => type_pred(&t.ident.to_string()),
                             Item::Impl(imp) => {
                                 let self_ty = &imp.self_ty;
                                 let tr = imp.trait_.as_ref().map(|(p, _)| p.to_token_stream());

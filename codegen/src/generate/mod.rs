@@ -1,11 +1,11 @@
 //! Stage 3: the normalized spec into Rust tokens.
 //!
 //! progenitor generates the types (through typify), the request builders and one extension trait
-//! per tag. Our passes then reshape what progenitor cannot express, each in its own module:
-//! - [`open_enums`]: string enums gain a catch-all variant, so newer servers' values decode;
-//! - [`typed_errors`]: every `send()` returns `crate::Error`, each error status decoded into its type;
-//! - [`multipart`]: form builders for multipart request bodies;
-//! - [`operations`]: the operation table (ids, paths, scopes, beta) and pagination streams.
+//! per tag. Our passes then reshape what progenitor cannot express, each in its own module, in
+//! the order [`generate`] runs them (ARCHITECTURE.md says what each does). Order matters where a
+//! pass reads what another wrote: `field_markers` before `dedupe_types` (a redacting `Debug`
+//! keeps two look-alike structs apart), `typed_errors` before `read_modify_write` (which reads
+//! the `send_unmapped` it writes), `features` last (it gates everything the others added).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

@@ -46,3 +46,24 @@ pub(super) fn apply(file: &mut syn::File, n8n_version: Option<&str>) {
         pub const N8N_VERSION: &str = #release;
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn the_client_names_the_release() {
+        let mut file: syn::File = syn::parse2(quote! {
+            ///Client for n8n Public API
+            ///
+            ///Version: 1.1.1
+            pub struct Client {}
+        })
+        .unwrap();
+        super::apply(&mut file, Some("2.40.7"));
+        let out = prettyplease::unparse(&file);
+        assert!(out.contains("n8n 2.40.7"), "{out}");
+        assert!(!out.contains("Version: 1.1.1"), "{out}");
+        assert!(out.contains(r#"pub const N8N_VERSION: &str = "2.40.7";"#), "{out}");
+    }
+}

@@ -13,6 +13,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "boolean-parameters",
     quirk: "yes/no query parameters typed as the string enum ['true', 'false']",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

@@ -16,6 +16,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "case-clash-schemas",
     quirk: "component schemas whose names differ only in case (Workflow / workflow)",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

@@ -13,6 +13,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "closed-objects",
     quirk: "additionalProperties: false (typify: deny_unknown_fields) breaks on newer servers",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

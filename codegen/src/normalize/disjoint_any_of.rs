@@ -15,6 +15,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "disjoint-any-of",
     quirk: "anyOf [string, object] (staticData) decodes only the object form",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

@@ -15,6 +15,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "dto-names",
     quirk: "schemas named after n8n's DTO classes (`workflowPublicDto.generated`)",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

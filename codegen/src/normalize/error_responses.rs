@@ -19,6 +19,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "error-responses",
     quirk: "mixed error bodies panic progenitor; inline error bodies reuse the success type's name",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

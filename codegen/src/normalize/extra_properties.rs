@@ -15,6 +15,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "extra-properties",
     quirk: "additionalProperties: true beside properties: typify drops the extra fields (execution data)",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

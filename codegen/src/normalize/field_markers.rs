@@ -19,6 +19,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "field-markers",
     quirk: "deprecated, secret and number-or-string properties look like any other field in Rust",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

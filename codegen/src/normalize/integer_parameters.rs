@@ -13,6 +13,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "integer-parameters",
     quirk: "page sizes typed `number` (`.limit(50.0)`, sent as `limit=50.0`)",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

@@ -37,12 +37,23 @@ pub const ERRORS_EXTENSION: &str = "x-n8n-api-errors";
 /// progenitor cannot generate: `{ "required": bool, "description": ..., "schema": {...} }`.
 pub const MULTIPART_EXTENSION: &str = "x-n8n-api-multipart";
 
+/// What a rule is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// progenitor's output compiles, and decodes what n8n sends.
+    Digest,
+    /// The client reads like hand-written Rust (one type per resource, integers, booleans, ...).
+    /// The compile-time benchmark's baseline (plain progenitor output) runs without these.
+    Shape,
+}
+
 /// One normalization rule.
 pub struct Rule {
     /// Stable kebab-case name, used in logs and snapshots.
     pub name: &'static str,
     /// The n8n quirk the rule fixes, in one line.
     pub quirk: &'static str,
+    pub purpose: Purpose,
     /// Rewrites the document in place and logs each change it makes.
     pub apply: fn(&mut Value, &mut Log) -> Result<()>,
 }
@@ -95,8 +106,18 @@ impl Log {
 
 /// Runs every rule on `doc`.
 pub fn normalize(doc: &mut Value) -> Result<Log> {
+    run_rules(doc, |_| true)
+}
+
+/// Runs only the rules progenitor needs ([`Purpose::Digest`]): plain progenitor output, the
+/// baseline the generated client's compile time is measured against.
+pub fn normalize_for_progenitor(doc: &mut Value) -> Result<Log> {
+    run_rules(doc, |r| r.purpose == Purpose::Digest)
+}
+
+fn run_rules(doc: &mut Value, keep: impl Fn(&Rule) -> bool) -> Result<Log> {
     let mut log = Log::default();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| keep(r)) {
         log.rule = rule.name;
         (rule.apply)(doc, &mut log)?;
     }

@@ -15,6 +15,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "multipart-bodies",
     quirk: "multipart/form-data request bodies (package import) are unsupported by progenitor",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

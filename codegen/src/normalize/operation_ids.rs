@@ -16,6 +16,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "operation-ids",
     quirk: "operations without operationId (n8n names them in x-eov-operation-id)",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

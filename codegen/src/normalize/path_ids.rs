@@ -17,6 +17,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "path-ids",
     quirk: "ids that responses give as strings and paths take as integers (executions)",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

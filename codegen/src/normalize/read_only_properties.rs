@@ -13,6 +13,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "read-only-properties",
     quirk: "request bodies list server-owned readOnly fields (id, createdAt, active, ...)",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

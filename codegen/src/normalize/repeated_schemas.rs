@@ -19,6 +19,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "repeated-schemas",
     quirk: "component schemas repeated inline (a workflow's nodes): one Rust type per copy",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

@@ -38,6 +38,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "resource-types",
     quirk: "one resource described by up to six unrelated response schemas",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

@@ -18,6 +18,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "string-constraints",
     quirk: "length/pattern-constrained strings become newtypes (ids that do not pass from one call to the next)",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

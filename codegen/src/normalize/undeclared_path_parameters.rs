@@ -13,6 +13,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "undeclared-path-parameters",
     quirk: "a path template parameter the operation does not declare (older specs)",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

@@ -14,6 +14,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "union-parameters",
     quirk: "a parameter typed as anyOf of strings (reassignRoleSlug) panics progenitor",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

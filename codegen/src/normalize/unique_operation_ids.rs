@@ -17,6 +17,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "unique-operation-ids",
     quirk: "two operations share an operation id (e.g. getWorkflowVersion in 2.40)",
+    purpose: super::Purpose::Digest,
     apply,
 };
 

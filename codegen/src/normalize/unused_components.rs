@@ -17,6 +17,7 @@ use crate::Result;
 pub const RULE: Rule = Rule {
     name: "unused-components",
     quirk: "component schemas of older releases that no operation uses any more",
+    purpose: super::Purpose::Shape,
     apply,
 };
 

@@ -344,6 +344,8 @@ fn rename_definition(mut item: Item, old: &str, neutral: &Neutral) -> (Item, Opt
         }
         _ => unreachable!("only structs and enums are deduplicated"),
     };
+    // The old name keeps its own description, on its alias.
+    let own_docs: Vec<syn::Attribute> = item_attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
     if let Some(docs) = &neutral.docs {
         item_attrs.retain(|a| !a.path().is_ident("doc"));
         let title = format!("`{new_name}`");
@@ -353,8 +355,11 @@ fn rename_definition(mut item: Item, old: &str, neutral: &Neutral) -> (Item, Opt
     }
     let old_ident = Ident::new(old, proc_macro2::Span::call_site());
     let note = format!(" The same type as [`{new_name}`] (the spec repeats this schema).");
+    let gap = (!own_docs.is_empty()).then(|| quote!(#[doc = ""]));
     let alias = neutral.name.is_some().then(|| {
         parse_quote! {
+            #(#own_docs)*
+            #gap
             #[doc = #note]
             pub type #old_ident = #new_ident;
         }
@@ -551,7 +556,9 @@ mod neutral_name_tests {
             out.contains("pub type PublishWorkflowConflict = WorkflowConflict;"),
             "{out}"
         );
-        assert!(!out.contains("Conflict while"), "no borrowed description: {out}");
+        let definition = out.split("pub struct WorkflowConflict").next().unwrap().rsplit("pub type").next().unwrap();
+        assert!(!definition.contains("Conflict while"), "no borrowed description: {definition}");
+        assert!(out.contains("Conflict while updating."), "the old name keeps its own description: {out}");
         // Nothing shared but `Body`/`Request`: the component's name stays.
         assert!(
             out.contains("pub type CreateTagBody = UpdateDataTableRequest;"),

@@ -110,8 +110,9 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         };
         claimed.insert(rust_type_name(&name));
         let schemas: Vec<&Value> = members.iter().map(|m| &m.schema).collect();
-        let schema = merge(doc, &schemas);
+        let mut schema = merge(doc, &schemas);
         let labels: BTreeSet<&str> = members.iter().map(|m| m.label.as_str()).collect();
+        describe(&mut schema, &resource, &labels);
         log.change(format!(
             "`{name}`: {} schemas of {} operations ({})",
             members.len(),
@@ -123,6 +124,23 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     write_back(doc, merged);
     inline_resource_arrays(doc, log);
     Ok(())
+}
+
+/// The merged schema's description says what it is and where it comes from (the members'
+/// descriptions each spoke of one operation).
+fn describe(schema: &mut Value, resource: &str, labels: &BTreeSet<&str>) {
+    let operations: Vec<&str> = labels.iter().copied().filter(|l| !l.starts_with("component ")).collect();
+    if operations.len() < 2 {
+        return;
+    }
+    let text = format!(
+        "A {} as n8n's operations return it ({}). A field that some of them leave out is optional.",
+        heck::ToTitleCase::to_title_case(resource).to_lowercase(),
+        operations.join(", ")
+    );
+    if let Some(o) = schema.as_object_mut() {
+        o.insert("description".into(), Value::String(text));
+    }
 }
 
 /// The collection segments of a spec's paths.

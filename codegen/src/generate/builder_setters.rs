@@ -20,6 +20,24 @@ use super::syntax::types_module;
 /// Returns how many setters changed.
 pub(super) fn apply(file: &mut syn::File) -> usize {
     let Some(types) = types_module(file) else { return 0 };
+    // struct -> field -> the field's doc comment (each setter says what it sets).
+    let docs: BTreeMap<String, BTreeMap<String, Vec<syn::Attribute>>> = types
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => Some((
+                s.ident.to_string(),
+                s.fields
+                    .iter()
+                    .filter_map(|f| {
+                        let doc: Vec<syn::Attribute> =
+                            f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+                        Some((f.ident.as_ref()?.to_string(), doc))
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
     let Some(builder) = types.iter_mut().find_map(|i| match i {
         Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -46,9 +64,8 @@ pub(super) fn apply(file: &mut syn::File) -> usize {
         if imp.trait_.is_some() {
             continue;
         }
-        let Some(of) = super::syntax::self_ident(&imp.self_ty).and_then(|n| fields.get(&n)) else {
-            continue;
-        };
+        let owner = super::syntax::self_ident(&imp.self_ty).unwrap_or_default();
+        let Some(of) = fields.get(&owner) else { continue };
         for f in imp.items.iter_mut() {
             let ImplItem::Fn(f) = f else { continue };
             let name = f.sig.ident.clone();
@@ -58,6 +75,10 @@ pub(super) fn apply(file: &mut syn::File) -> usize {
                 *f = setter;
                 f.attrs = attrs;
                 changed += 1;
+            }
+            let doc = docs.get(&owner).and_then(|d| d.get(&name.to_string()));
+            if let Some(doc) = doc.filter(|_| !f.attrs.iter().any(|a| a.path().is_ident("doc"))) {
+                f.attrs.splice(0..0, doc.iter().cloned());
             }
         }
     }

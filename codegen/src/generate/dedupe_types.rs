@@ -25,7 +25,7 @@ use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{Item, parse_quote};
 
-use super::syntax::types_module;
+use super::syntax::{doc_text, types_module};
 
 /// Returns how many definitions became aliases.
 pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usize {
@@ -313,22 +313,6 @@ fn common_subsequence(a: &[String], b: &[String]) -> Vec<String> {
     out
 }
 
-fn doc_text(attrs: &[syn::Attribute]) -> String {
-    attrs
-        .iter()
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s), ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The definition under its neutral name and docs, and an alias keeping its old name.
 fn rename_definition(mut item: Item, old: &str, neutral: &Neutral) -> (Item, Option<Item>) {
     let new_name = neutral.name.clone().unwrap_or_else(|| old.to_string());
@@ -345,7 +329,11 @@ fn rename_definition(mut item: Item, old: &str, neutral: &Neutral) -> (Item, Opt
         _ => unreachable!("only structs and enums are deduplicated"),
     };
     // The old name keeps its own description, on its alias.
-    let own_docs: Vec<syn::Attribute> = item_attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+    let own_docs: Vec<syn::Attribute> = item_attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .cloned()
+        .collect();
     if let Some(docs) = &neutral.docs {
         item_attrs.retain(|a| !a.path().is_ident("doc"));
         let title = format!("`{new_name}`");
@@ -556,9 +544,21 @@ mod neutral_name_tests {
             out.contains("pub type PublishWorkflowConflict = WorkflowConflict;"),
             "{out}"
         );
-        let definition = out.split("pub struct WorkflowConflict").next().unwrap().rsplit("pub type").next().unwrap();
-        assert!(!definition.contains("Conflict while"), "no borrowed description: {definition}");
-        assert!(out.contains("Conflict while updating."), "the old name keeps its own description: {out}");
+        let definition = out
+            .split("pub struct WorkflowConflict")
+            .next()
+            .unwrap()
+            .rsplit("pub type")
+            .next()
+            .unwrap();
+        assert!(
+            !definition.contains("Conflict while"),
+            "no borrowed description: {definition}"
+        );
+        assert!(
+            out.contains("Conflict while updating."),
+            "the old name keeps its own description: {out}"
+        );
         // Nothing shared but `Body`/`Request`: the component's name stays.
         assert!(
             out.contains("pub type CreateTagBody = UpdateDataTableRequest;"),

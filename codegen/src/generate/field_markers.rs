@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use quote::quote;
 use syn::{Attribute, Field, Fields, ImplItem, Item, ItemStruct, parse_quote};
 
-use super::syntax::types_module;
+use super::syntax::{doc_text, doc_value, types_module};
 use crate::normalize::field_markers::{DEPRECATED, SECRET, STRING_OR_NUMBER};
 
 /// Markers found on one struct: field name -> its markers (and its doc text, for notes).
@@ -135,7 +135,7 @@ fn mark_builder(item: &mut Item, marked: &BTreeMap<String, Marked>) {
 /// A `Debug` impl printing `<redacted>` for `secret` fields (and the struct's derive without
 /// `Debug`). Builder fields hold `Result<T, String>`, printed as `<redacted>` whatever they hold.
 fn redacting_debug(s: &mut ItemStruct, secret: &BTreeSet<String>, builder: bool) -> Item {
-    remove_debug_derive(&mut s.attrs);
+    super::syntax::remove_derive(&mut s.attrs, "Debug");
     let ident = &s.ident;
     let name = ident.to_string();
     let fields: Vec<proc_macro2::TokenStream> = match &s.fields {
@@ -163,34 +163,6 @@ fn redacting_debug(s: &mut ItemStruct, secret: &BTreeSet<String>, builder: bool)
                 f.debug_struct(#name)#(#fields)*.finish()
             }
         }
-    }
-}
-
-fn remove_debug_derive(attrs: &mut [Attribute]) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let Ok(list) = attr.meta.require_list() else { continue };
-        let kept: Vec<syn::Path> = list
-            .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-            .map(|p| p.into_iter().filter(|p| !p.is_ident("Debug")).collect())
-            .unwrap_or_default();
-        *attr = parse_quote!(#[derive(#(#kept),*)]);
-    }
-}
-
-/// The text of all `#[doc]` attributes.
-fn doc_text(attrs: &[Attribute]) -> String {
-    attrs.iter().filter_map(doc_value).collect::<Vec<_>>().join("\n")
-}
-
-fn doc_value(attr: &Attribute) -> Option<String> {
-    match &attr.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s), ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
     }
 }
 

@@ -35,6 +35,28 @@ pub struct Operation {
     pub params: Vec<Param>,
 }
 
+#[cfg(test)]
+impl Operation {
+    /// An operation with only what identifies it (for the passes' tests).
+    pub fn sample(id: &str, method: &str, path: &str) -> Self {
+        Operation {
+            id: id.into(),
+            method_name: progenitor_name(id),
+            builder: progenitor_name(id).to_pascal_case(),
+            method: method.into(),
+            path: path.into(),
+            tags: vec![],
+            summary: None,
+            scopes: vec![],
+            beta: false,
+            errors: vec![],
+            multipart: false,
+            deprecated: None,
+            params: vec![],
+        }
+    }
+}
+
 /// One path or query parameter of an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {

@@ -111,15 +111,7 @@ fn open_string_enum(e: &mut ItemEnum) {
         #[serde(untagged)]
         #name(::std::string::String)
     });
-    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        if let Ok(list) = attr.meta.require_list() {
-            let kept: Vec<syn::Path> = list
-                .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-                .map(|p| p.into_iter().filter(|p| !p.is_ident("Copy")).collect())
-                .unwrap_or_default();
-            *attr = parse_quote!(#[derive(#(#kept),*)]);
-        }
-    }
+    super::syntax::remove_derive(&mut e.attrs, "Copy");
 }
 
 /// `match *self { ... }` in `Display::fmt` gains `Self::Unknown(ref v) => f.write_str(v)`.

@@ -393,25 +393,11 @@ mod tests {
             }
         })
         .unwrap();
-        let op = |id: &str, method: &str, path: &str| super::super::model::Operation {
-            id: id.into(),
-            method_name: id.into(),
-            builder: heck::ToPascalCase::to_pascal_case(id),
-            method: method.into(),
-            path: path.into(),
-            tags: vec![],
-            summary: None,
-            scopes: vec![],
-            beta: false,
-            errors: vec![],
-            multipart: false,
-            deprecated: None,
-            params: vec![],
-        };
+        let op = super::super::model::Operation::sample;
         let ops = [
-            op("get_workflow", "get", "/workflows/{id}"),
-            op("update_workflow", "put", "/workflows/{workflowId}"),
-            op("move_workflow", "patch", "/workflows/{id}"),
+            op("getWorkflow", "get", "/workflows/{id}"),
+            op("updateWorkflow", "put", "/workflows/{workflowId}"),
+            op("moveWorkflow", "patch", "/workflows/{id}"),
         ];
         let made = super::apply(&mut file, &ops);
         assert_eq!(made, [("Workflow".to_string(), "UpdateBody".to_string())]);

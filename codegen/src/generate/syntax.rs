@@ -38,3 +38,33 @@ pub(super) fn inherent_impl<'a>(items: &'a [Item], name: &str) -> Option<&'a syn
         _ => None,
     })
 }
+
+/// Drops `name` (`Copy`, `Debug`) from the `#[derive(...)]` attributes in `attrs`.
+pub(super) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(list) = attr.meta.require_list() else { continue };
+        let kept: Vec<syn::Path> = list
+            .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            .map(|p| p.into_iter().filter(|p| !p.is_ident(name)).collect())
+            .unwrap_or_default();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+/// The text of a `#[doc = "..."]` attribute.
+pub(super) fn doc_value(attr: &syn::Attribute) -> Option<String> {
+    match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s), ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The text of all `#[doc]` attributes in `attrs`, one line each.
+pub(super) fn doc_text(attrs: &[syn::Attribute]) -> String {
+    attrs.iter().filter_map(doc_value).collect::<Vec<_>>().join("\n")
+}

@@ -134,21 +134,7 @@ mod tests {
             }
         })
         .unwrap();
-        let op = Operation {
-            id: "getTag".into(),
-            method_name: "get_tag".into(),
-            builder: "GetTag".into(),
-            method: "get".into(),
-            path: "/tags/{id}".into(),
-            tags: vec![],
-            summary: None,
-            scopes: vec![],
-            beta: false,
-            errors: vec![],
-            multipart: false,
-            deprecated: None,
-            params: vec![],
-        };
+        let op = Operation::sample("getTag", "get", "/tags/{id}");
         assert_eq!(super::apply(&mut file, &[op]).unwrap(), 1);
         insta::assert_snapshot!(prettyplease::unparse(&file));
     }

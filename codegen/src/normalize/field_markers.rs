@@ -13,7 +13,7 @@
 use serde_json::{Map, Value};
 
 use super::resource_types::LENIENT_EXTENSION;
-use super::{Log, Rule, pointer_escape};
+use super::{Log, Rule, Walk, pointer_escape, walk_schema_objects_mut};
 use crate::Result;
 
 pub const RULE: Rule = Rule {
@@ -32,47 +32,22 @@ pub const STRING_OR_NUMBER: &str = "[[n8n-api:string-or-number]]";
 const SECRET_NAMES: &[&str] = &["password", "secret", "privatekey", "accesstoken", "apikey", "token"];
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    let mut pointer = String::new();
-    visit(doc, &mut pointer, log);
+    walk_schema_objects_mut(doc, "", &mut |pointer, map| {
+        if let Some(Value::Object(props)) = map.get_mut("properties") {
+            for (name, prop) in props.iter_mut() {
+                if let Some(prop) = prop.as_object_mut() {
+                    mark(
+                        &format!("{pointer}/properties/{}", pointer_escape(name)),
+                        name,
+                        prop,
+                        log,
+                    );
+                }
+            }
+        }
+        Walk::Into
+    });
     Ok(())
-}
-
-fn visit(v: &mut Value, pointer: &mut String, log: &mut Log) {
-    match v {
-        Value::Object(map) => {
-            if let Some(Value::Object(props)) = map.get_mut("properties") {
-                for (name, prop) in props.iter_mut() {
-                    if let Some(prop) = prop.as_object_mut() {
-                        mark(
-                            &format!("{pointer}/properties/{}", pointer_escape(name)),
-                            name,
-                            prop,
-                            log,
-                        );
-                    }
-                }
-            }
-            for (k, child) in map.iter_mut() {
-                if matches!(k.as_str(), "example" | "examples" | "default" | "enum") {
-                    continue;
-                }
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&pointer_escape(k));
-                visit(child, pointer, log);
-                pointer.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
-                visit(child, pointer, log);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 fn mark(pointer: &str, name: &str, prop: &mut Map<String, Value>, log: &mut Log) {

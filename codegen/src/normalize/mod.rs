@@ -273,6 +273,53 @@ pub(crate) fn walk_objects_with_pointer_mut(v: &mut Value, f: &mut impl FnMut(&s
     go(v, &mut String::new(), f);
 }
 
+/// Keys whose values are data (examples, defaults, enum values), not schemas.
+pub(crate) const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum"];
+
+/// What a schema walk does after visiting an object.
+#[derive(PartialEq, Eq)]
+pub(crate) enum Walk {
+    /// Go on into the object's children.
+    Into,
+    /// Leave its children out (it was replaced, say).
+    Skip,
+}
+
+/// Calls `f(pointer, object)` on every JSON object under `v` that is not data (the values of
+/// [`DATA_KEYS`] are not entered), parents first. `at` is `v`'s own pointer (`""` for the root).
+pub(crate) fn walk_schema_objects_mut(
+    v: &mut Value,
+    at: &str,
+    f: &mut impl FnMut(&str, &mut Map<String, Value>) -> Walk,
+) {
+    fn go(v: &mut Value, pointer: &mut String, f: &mut impl FnMut(&str, &mut Map<String, Value>) -> Walk) {
+        match v {
+            Value::Object(map) => {
+                if f(pointer, map) == Walk::Skip {
+                    return;
+                }
+                for (k, child) in map.iter_mut().filter(|(k, _)| !DATA_KEYS.contains(&k.as_str())) {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&pointer_escape(k));
+                    go(child, pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter_mut().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    go(child, pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    go(v, &mut at.to_string(), f);
+}
+
 /// Adds `schemas` to `components.schemas`, creating the sections as needed.
 pub(crate) fn add_component_schemas(doc: &mut Value, schemas: Vec<(String, Value)>) {
     if schemas.is_empty() {

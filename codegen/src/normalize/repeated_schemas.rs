@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Log, Rule, pointer_escape, schema_ref};
+use super::{Log, Rule, Walk, schema_ref, walk_schema_objects_mut};
 use crate::Result;
 
 pub const RULE: Rule = Rule {
@@ -34,9 +34,6 @@ const IGNORED: &[&str] = &[
     "default",
 ];
 
-/// Keys whose values are data, not schemas (not searched for copies).
-const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum"];
-
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     let mut by_shape: BTreeMap<String, String> = BTreeMap::new();
     for (name, schema) in doc
@@ -52,71 +49,39 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     if by_shape.is_empty() {
         return Ok(());
     }
+    // A replaced object is not searched further.
     let mut replace = |pointer: &str, map: &mut Map<String, Value>| {
         let has_properties = map
             .get("properties")
             .and_then(Value::as_object)
             .is_some_and(|p| !p.is_empty());
         if !has_properties {
-            return false;
+            return Walk::Into;
         }
         let Some(name) = by_shape.get(&canonical_map(map).to_string()) else {
-            return false;
+            return Walk::Into;
         };
         // Components keep their own names: only inline copies go.
         let component_root = pointer
             .strip_prefix("/components/schemas/")
             .is_some_and(|rest| !rest.contains('/'));
         if component_root {
-            return false;
+            return Walk::Into;
         }
         log.change(format!("{pointer} -> `{name}`"));
         *map = json!({ "$ref": schema_ref(name) })
             .as_object()
             .cloned()
             .unwrap_or_default();
-        true
+        Walk::Skip
     };
-    let mut pointer = String::new();
     if let Some(paths) = doc.get_mut("paths") {
-        pointer.push_str("/paths");
-        visit(paths, &mut pointer, &mut replace);
+        walk_schema_objects_mut(paths, "/paths", &mut replace);
     }
     if let Some(schemas) = doc.pointer_mut("/components/schemas") {
-        pointer = "/components/schemas".into();
-        visit(schemas, &mut pointer, &mut replace);
+        walk_schema_objects_mut(schemas, "/components/schemas", &mut replace);
     }
     Ok(())
-}
-
-/// Depth first; a replaced object is not searched further.
-fn visit(v: &mut Value, pointer: &mut String, f: &mut impl FnMut(&str, &mut Map<String, Value>) -> bool) {
-    match v {
-        Value::Object(map) => {
-            if f(pointer, map) {
-                return;
-            }
-            for (k, child) in map.iter_mut() {
-                if DATA_KEYS.contains(&k.as_str()) {
-                    continue;
-                }
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&pointer_escape(k));
-                visit(child, pointer, f);
-                pointer.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
-                visit(child, pointer, f);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The shape of a schema as comparable text: documentation and direction flags dropped,

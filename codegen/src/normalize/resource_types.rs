@@ -129,7 +129,11 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
 /// The merged schema's description says what it is and where it comes from (the members'
 /// descriptions each spoke of one operation).
 fn describe(schema: &mut Value, resource: &str, labels: &BTreeSet<&str>) {
-    let operations: Vec<&str> = labels.iter().copied().filter(|l| !l.starts_with("component ")).collect();
+    let operations: Vec<&str> = labels
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("component "))
+        .collect();
     if operations.len() < 2 {
         return;
     }

@@ -12,7 +12,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Log, Rule, pointer_escape};
+use super::{Log, Rule, Walk, walk_schema_objects_mut};
 use crate::Result;
 
 pub const RULE: Rule = Rule {
@@ -27,13 +27,10 @@ pub const CONSTRAINTS_EXTENSION: &str = "x-n8n-api-constraints";
 
 const MOVED: &[&str] = &["minLength", "maxLength", "pattern"];
 
-/// Keys whose values are data, not schemas.
-const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "x-n8n-api-errors"];
-
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    visit(doc, &mut String::new(), &mut |pointer, map| {
+    walk_schema_objects_mut(doc, "", &mut |pointer, map| {
         if map.get("type").and_then(Value::as_str) != Some("string") || map.contains_key("enum") {
-            return;
+            return Walk::Into;
         }
         let mut constraints = Map::new();
         for key in MOVED {
@@ -46,35 +43,9 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             log.change(format!("{pointer}: {what:?} -> {CONSTRAINTS_EXTENSION}"));
             map.insert(CONSTRAINTS_EXTENSION.into(), Value::Object(constraints));
         }
+        Walk::Into
     });
     Ok(())
-}
-
-fn visit(v: &mut Value, pointer: &mut String, f: &mut impl FnMut(&str, &mut Map<String, Value>)) {
-    match v {
-        Value::Object(map) => {
-            f(pointer, map);
-            for (k, child) in map.iter_mut() {
-                if DATA_KEYS.contains(&k.as_str()) {
-                    continue;
-                }
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&pointer_escape(k));
-                visit(child, pointer, f);
-                pointer.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
-                visit(child, pointer, f);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

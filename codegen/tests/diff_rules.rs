@@ -490,6 +490,304 @@ fn components_and_recursion() {
 }
 
 #[test]
+fn required_and_nullable_in_both_directions() {
+    expect(
+        with_item(item(
+            json!({ "id": { "type": "string" }, "name": { "type": "string" } }),
+            json!(["name"]),
+        )),
+        with_item(base_item()),
+        &[("response-property-became-required", "response 200 body: id")],
+    );
+    expect(
+        with_item(item(
+            json!({ "id": { "type": "string", "nullable": true }, "name": { "type": "string" } }),
+            json!(["id", "name"]),
+        )),
+        with_item(base_item()),
+        &[("response-property-became-not-nullable", "response 200 body: id")],
+    );
+    let b = |req: Value| with_body(json_body(true, obj(json!({ "name": { "type": "string" } }), req)));
+    expect(
+        b(json!(["name"])),
+        b(json!([])),
+        &[("request-property-became-optional", "request body: name")],
+    );
+    let body = |r| with_body(json_body(r, obj(json!({ "name": { "type": "string" } }), json!([]))));
+    expect(
+        body(true),
+        body(false),
+        &[("request-body-became-optional", "request body")],
+    );
+}
+
+#[test]
+fn read_only_and_write_only_set_the_level() {
+    let b = |name: Value, req: Value| {
+        with_body(json_body(
+            true,
+            obj(
+                json!({ "id": { "type": "string", "readOnly": true }, "name": name }),
+                req,
+            ),
+        ))
+    };
+    let s = json!({ "type": "string" });
+    // A readOnly property of a request: the server ignores it, so any change is info.
+    let report = diff::diff(
+        &input(with_body(json_body(true, obj(json!({ "name": s }), json!([]))))),
+        &input(b(s.clone(), json!(["id"]))),
+    );
+    let c = &report.changes[0];
+    assert_eq!(
+        (c.rule, c.location.as_str()),
+        ("request-property-added-required", "request body: id")
+    );
+    assert_eq!(c.level, diff::Level::Info, "{}", c.message);
+    assert!(c.message.contains("readOnly"), "{}", c.message);
+    expect(
+        b(s.clone(), json!([])),
+        b(json!({ "type": "string", "readOnly": true }), json!([])),
+        &[("request-property-became-read-only", "request body: name")],
+    );
+    let w = |name: Value| with_item(item(json!({ "id": { "type": "string" }, "name": name }), json!(["id"])));
+    expect(
+        w(s.clone()),
+        w(json!({ "type": "string", "writeOnly": true })),
+        &[("response-property-became-write-only", "response 200 body: name")],
+    );
+    // A writeOnly property of a response is never sent: its removal is info.
+    let report = diff::diff(
+        &input(w(json!({ "type": "string", "writeOnly": true }))),
+        &input(with_item(item(json!({ "id": { "type": "string" } }), json!(["id"])))),
+    );
+    assert_eq!(report.changes.len(), 1);
+    assert_eq!(report.changes[0].rule, "response-property-removed");
+    assert_eq!(report.changes[0].level, diff::Level::Info);
+    // Without the flags the same changes keep their levels.
+    let report = diff::diff(
+        &input(with_item(base_item())),
+        &input(with_item(item(json!({ "id": { "type": "string" } }), json!(["id"])))),
+    );
+    assert_eq!(report.changes[0].level, diff::Level::Breaking);
+}
+
+#[test]
+fn deprecations_and_defaults() {
+    let q = |extra: Value| {
+        let mut p = json!({ "name": "q", "in": "query", "required": false, "schema": { "type": "string" } });
+        for (k, v) in extra.as_object().unwrap() {
+            p[k] = v.clone();
+        }
+        with_query(p)
+    };
+    expect(
+        q(json!({})),
+        q(json!({ "deprecated": true })),
+        &[("parameter-deprecated", "query parameter q")],
+    );
+    expect(
+        q(json!({})),
+        q(json!({ "schema": { "type": "string", "default": "a" } })),
+        &[("parameter-default-added", "query parameter q")],
+    );
+    expect(
+        q(json!({ "schema": { "type": "string", "default": "a" } })),
+        q(json!({ "schema": { "type": "string", "default": "b" } })),
+        &[("parameter-default-changed", "query parameter q")],
+    );
+    let p = |name: Value| with_item(item(json!({ "id": { "type": "string" }, "name": name }), json!(["id"])));
+    expect(
+        p(json!({ "type": "string" })),
+        p(json!({ "type": "string", "deprecated": true })),
+        &[("property-deprecated", "response 200 body: name")],
+    );
+    expect(
+        p(json!({ "type": "string" })),
+        p(json!({ "type": "string", "default": "" })),
+        &[("property-default-added", "response 200 body: name")],
+    );
+    let b = |d: Value| {
+        with_body(json_body(
+            true,
+            obj(json!({ "limit": { "type": "number", "default": d } }), json!([])),
+        ))
+    };
+    expect(
+        b(json!(100)),
+        b(json!(250)),
+        &[("property-default-changed", "request body: limit")],
+    );
+}
+
+#[test]
+fn error_statuses_and_response_headers() {
+    let err = |extra: Value| {
+        let mut responses = json!({ "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/item" } } } } });
+        for (k, v) in extra.as_object().unwrap() {
+            responses[k] = v.clone();
+        }
+        simple(op(json!({ "responses": responses })), base_item())
+    };
+    let conflict = json!({ "409": { "description": "conflict", "content": { "application/json": { "schema": { "type": "object" } } } } });
+    expect(
+        err(json!({})),
+        err(conflict.clone()),
+        &[("error-status-added", "response 409")],
+    );
+    expect(
+        err(conflict),
+        err(json!({})),
+        &[("error-status-removed", "response 409")],
+    );
+    let limited = json!({ "200": { "description": "ok", "headers": { "X-RateLimit-Remaining": { "schema": { "type": "integer" } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/item" } } } } });
+    expect(
+        err(json!({})),
+        err(limited.clone()),
+        &[("response-header-added", "response 200 header x-ratelimit-remaining")],
+    );
+    expect(
+        err(limited),
+        err(json!({})),
+        &[("response-header-removed", "response 200 header x-ratelimit-remaining")],
+    );
+}
+
+fn secured(global: Value, op_security: Option<Value>, schemes: Value) -> Value {
+    let mut o = op(json!({}));
+    if let Some(s) = op_security {
+        o["security"] = s;
+    }
+    let mut s = simple(o, base_item());
+    s["security"] = global;
+    s["components"]["securitySchemes"] = schemes;
+    s
+}
+
+#[test]
+fn security_schemes_and_requirements() {
+    let key = json!({ "type": "apiKey", "in": "header", "name": "X-N8N-API-KEY" });
+    let bearer = json!({ "type": "http", "scheme": "bearer" });
+    let both = json!({ "ApiKeyAuth": key, "BearerAuth": bearer });
+    let one = json!([{ "ApiKeyAuth": [] }]);
+    let two = json!([{ "ApiKeyAuth": [] }, { "BearerAuth": [] }]);
+    // The document's requirement: reported once, not per operation.
+    expect(
+        secured(one.clone(), None, both.clone()),
+        secured(two.clone(), None, both.clone()),
+        &[("security-requirement-added", "security: BearerAuth")],
+    );
+    expect(
+        secured(two.clone(), None, both.clone()),
+        secured(one.clone(), None, both.clone()),
+        &[("security-requirement-removed", "security: BearerAuth")],
+    );
+    // An operation's own requirement: anonymous before, the document's requirement now.
+    let report = diff::diff(
+        &input(secured(one.clone(), Some(json!([])), both.clone())),
+        &input(secured(one.clone(), None, both.clone())),
+    );
+    let got: Vec<_> = report
+        .changes
+        .iter()
+        .map(|c| (c.rule, c.location.as_str(), c.method.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("security-requirement-removed", "security: anonymous", Some("GET")),
+            ("security-requirement-added", "security: ApiKeyAuth", Some("GET"))
+        ]
+    );
+    expect(
+        secured(one.clone(), Some(json!([{ "OAuth": ["read"] }])), both.clone()),
+        secured(one.clone(), Some(json!([{ "OAuth": ["read", "write"] }])), both.clone()),
+        &[("security-scopes-changed", "security: OAuth")],
+    );
+    // The schemes themselves.
+    expect(
+        secured(one.clone(), None, json!({ "ApiKeyAuth": key })),
+        secured(one.clone(), None, both.clone()),
+        &[("security-scheme-added", "components.securitySchemes.BearerAuth")],
+    );
+    expect(
+        secured(one.clone(), None, both.clone()),
+        secured(one.clone(), None, json!({ "ApiKeyAuth": key })),
+        &[("security-scheme-removed", "components.securitySchemes.BearerAuth")],
+    );
+    expect(
+        secured(one.clone(), None, json!({ "ApiKeyAuth": key })),
+        secured(
+            one.clone(),
+            None,
+            json!({ "ApiKeyAuth": { "type": "apiKey", "in": "header", "name": "X-API-KEY" } }),
+        ),
+        &[("security-scheme-changed", "components.securitySchemes.ApiKeyAuth")],
+    );
+    // Header names are case-insensitive.
+    expect(
+        secured(one.clone(), None, json!({ "ApiKeyAuth": key })),
+        secured(
+            one,
+            None,
+            json!({ "ApiKeyAuth": { "type": "apiKey", "in": "header", "name": "x-n8n-api-key" } }),
+        ),
+        &[],
+    );
+}
+
+/// Operations `a` and `b` under `tag_a`, `c` under `tag_c`.
+fn tagged(tag_a: &str, tag_b: &str, tag_c: &str) -> Value {
+    let o = |id: &str, tag: &str| json!({ "operationId": id, "tags": [tag], "responses": { "204": { "description": "" } } });
+    spec(
+        json!({ "/a": { "get": o("a", tag_a) }, "/b": { "get": o("b", tag_b) }, "/c": { "get": o("c", tag_c) } }),
+        json!({}),
+    )
+}
+
+#[test]
+fn tags_added_removed_renamed_and_moved() {
+    expect(
+        tagged("Execution", "Execution", "Workflow"),
+        tagged("Executions", "Executions", "Workflow"),
+        &[("tag-renamed", "tags.Execution")],
+    );
+    let report = diff::diff(
+        &input(tagged("Execution", "Execution", "Workflow")),
+        &input(tagged("Executions", "Executions", "Workflow")),
+    );
+    assert!(
+        report.changes[0]
+            .message
+            .contains("cargo feature `execution` -> `executions`"),
+        "{}",
+        report.changes[0].message
+    );
+    expect(
+        tagged("Workflow", "Workflow", "Workflow"),
+        tagged("Workflow", "Workflow", "Tags"),
+        &[("tag-added", "tags.Tags"), ("operation-tag-changed", "tags")],
+    );
+    expect(
+        tagged("Workflow", "Workflow", "Tags"),
+        tagged("Workflow", "Workflow", "Workflow"),
+        &[("tag-removed", "tags.Tags"), ("operation-tag-changed", "tags")],
+    );
+    // Split in two: not a rename.
+    expect(
+        tagged("Execution", "Execution", "Workflow"),
+        tagged("Executions", "Runs", "Workflow"),
+        &[
+            ("tag-removed", "tags.Execution"),
+            ("tag-added", "tags.Executions"),
+            ("tag-added", "tags.Runs"),
+            ("operation-tag-changed", "tags"),
+            ("operation-tag-changed", "tags"),
+        ],
+    );
+}
+
+#[test]
 fn every_rule_has_a_fixture() {
     let source = include_str!("diff_rules.rs");
     for r in rules::ALL {

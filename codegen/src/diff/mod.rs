@@ -10,6 +10,8 @@ mod operations;
 mod render;
 pub mod rules;
 mod schema;
+mod security;
+mod tags;
 
 use std::collections::BTreeMap;
 
@@ -56,6 +58,15 @@ pub struct Change {
 }
 
 impl Change {
+    /// A change of a property the server ignores in this direction is reported as info.
+    fn ignored_by_server(mut self, why: Option<&'static str>) -> Self {
+        if let Some(why) = why {
+            self.level = Level::Info;
+            self.message.push_str(&format!(" ({why})"));
+        }
+        self
+    }
+
     fn new(rule: &'static rules::Rule, op: Option<&operations::Op>, location: String, message: String) -> Self {
         Change {
             rule: rule.id,
@@ -151,6 +162,8 @@ pub fn diff(old: &Input, new: &Input) -> Report {
             format!("{} {} is new", n.method.to_ascii_uppercase(), n.path),
         ));
     }
+    tags::compare(od, nd, &old_ops, &new_ops, &pairs, &mut changes);
+    security::document(od, nd, &mut changes);
     let names = |d: &Value| -> Vec<String> {
         d.pointer("/components/schemas")
             .and_then(Value::as_object)
@@ -174,6 +187,7 @@ pub fn diff(old: &Input, new: &Input) -> Report {
             format!("component schema `{name}` was added"),
         ));
     }
+    dedupe(&mut changes);
     let mut summary = Summary::default();
     for c in &changes {
         match c.level {
@@ -190,6 +204,21 @@ pub fn diff(old: &Input, new: &Input) -> Report {
         changes,
         rust,
     }
+}
+
+/// The same change found twice (two alternatives of a union losing the same flag, a parameter
+/// deprecated on itself and on its schema) is reported once.
+fn dedupe(changes: &mut Vec<Change>) {
+    let mut seen = std::collections::HashSet::new();
+    changes.retain(|c| {
+        seen.insert((
+            c.rule,
+            c.method.clone(),
+            c.path.clone(),
+            c.location.clone(),
+            c.message.clone(),
+        ))
+    });
 }
 
 /// `(method, path)` -> the operation's generated names, from the normalized spec.

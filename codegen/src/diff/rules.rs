@@ -138,3 +138,93 @@ rules! {
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     ALL.iter().find(|r| r.id == id)
 }
+
+/// The semver class of a change to the generated crate (Cargo's rules: for a `0.x` crate a
+/// major change bumps `x`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Semver {
+    Major,
+    Minor,
+    Patch,
+}
+
+impl Semver {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Semver::Major => "major",
+            Semver::Minor => "minor",
+            Semver::Patch => "patch",
+        }
+    }
+}
+
+/// One rule of the comparison of the two generated clients.
+#[derive(Debug, Clone, Copy)]
+pub struct RustRule {
+    pub id: &'static str,
+    pub semver: Semver,
+    pub doc: &'static str,
+}
+
+macro_rules! rust_rules {
+    ($($name:ident = ($id:literal, $semver:ident, $doc:literal);)*) => {
+        $(pub const $name: RustRule = RustRule { id: $id, semver: Semver::$semver, doc: $doc };)*
+        /// Every rule of the generated-code comparison, in documentation order.
+        pub const RUST: &[RustRule] = &[$($name),*];
+    };
+}
+
+rust_rules! {
+    RUST_FEATURE_REMOVED = ("rust-feature-removed", Major, "a cargo feature is gone");
+    RUST_FEATURE_RENAMED = ("rust-feature-renamed", Major, "a cargo feature has another name (the same methods compile under it)");
+    RUST_FEATURE_ADDED = ("rust-feature-added", Minor, "a new cargo feature");
+    RUST_TRAIT_REMOVED = ("rust-trait-removed", Major, "a public trait is gone");
+    RUST_TRAIT_RENAMED = ("rust-trait-renamed", Major, "a client trait has another name (same methods: calls through the prelude still compile, `use` of the old name does not)");
+    RUST_TRAIT_ADDED = ("rust-trait-added", Minor, "a new public trait");
+    RUST_TRAIT_CHANGED = ("rust-trait-changed", Major, "a trait's generics or supertraits changed");
+    RUST_METHOD_REMOVED = ("rust-method-removed", Major, "a client method (a method of a public trait) is gone");
+    RUST_METHOD_ADDED = ("rust-method-added", Major, "a method without default in a public trait (code implementing the trait stops compiling)");
+    RUST_METHOD_CHANGED = ("rust-method-changed", Major, "a client method's signature changed");
+    RUST_TYPE_REMOVED = ("rust-type-removed", Major, "a public type name (struct, enum or alias) is gone");
+    RUST_TYPE_ADDED = ("rust-type-added", Minor, "a new public type name");
+    RUST_TYPE_KIND_CHANGED = ("rust-type-kind-changed", Major, "a type changed kind (struct, tuple struct, unit struct, enum) or generics");
+    RUST_TYPE_SPLIT = ("rust-type-split", Major, "names that were one type (aliases) are distinct types now, or an alias names another type");
+    RUST_TYPES_MERGED = ("rust-types-merged", Minor, "distinct types became one (one is an alias of the other); only code implementing one trait for both stops compiling");
+    RUST_NON_EXHAUSTIVE_ADDED = ("rust-non-exhaustive-added", Major, "a type became #[non_exhaustive]");
+    RUST_NON_EXHAUSTIVE_REMOVED = ("rust-non-exhaustive-removed", Minor, "a type is no longer #[non_exhaustive]");
+    RUST_FIELD_REMOVED = ("rust-field-removed", Major, "a public field is gone");
+    RUST_FIELD_ADDED = ("rust-field-added", Major, "a public field on a struct whose fields are all public (struct literals stop compiling)");
+    RUST_FIELD_ADDED_OPAQUE = ("rust-field-added-opaque", Minor, "a public field on a struct that cannot be built with a literal (private fields or #[non_exhaustive])");
+    RUST_FIELD_BECAME_REQUIRED = ("rust-field-became-required", Major, "a field's type lost its Option (`Option<T>` -> `T`)");
+    RUST_FIELD_BECAME_OPTIONAL = ("rust-field-became-optional", Major, "a field's type gained an Option (`T` -> `Option<T>`)");
+    RUST_FIELD_TYPE_CHANGED = ("rust-field-type-changed", Major, "a field's type changed");
+    RUST_VARIANT_REMOVED = ("rust-variant-removed", Major, "an enum variant is gone");
+    RUST_VARIANT_ADDED = ("rust-variant-added", Major, "a variant of an exhaustive enum (exhaustive matches stop compiling)");
+    RUST_VARIANT_ADDED_NON_EXHAUSTIVE = ("rust-variant-added-non-exhaustive", Minor, "a variant of a #[non_exhaustive] enum");
+    RUST_VARIANT_CHANGED = ("rust-variant-changed", Major, "a variant's fields changed");
+    RUST_VARIANT_ORDER_CHANGED = ("rust-variant-order-changed", Major, "variants of an enum deriving PartialOrd moved (derived comparisons and discriminants follow the order)");
+    RUST_SETTER_REMOVED = ("rust-setter-removed", Major, "a method of a builder (a setter) is gone");
+    RUST_SETTER_ADDED = ("rust-setter-added", Minor, "a new builder method (setter)");
+    RUST_SETTER_CHANGED = ("rust-setter-changed", Major, "a builder method's accepted type or signature changed");
+    RUST_RESPONSE_TYPE_CHANGED = ("rust-response-type-changed", Major, "what a request builder's `send` returns changed");
+    RUST_FN_REMOVED = ("rust-fn-removed", Major, "an inherent method, free function, static or constant is gone");
+    RUST_FN_ADDED = ("rust-fn-added", Minor, "a new inherent method, free function, static or constant");
+    RUST_FN_CHANGED = ("rust-fn-changed", Major, "a function's signature, or a static's or constant's type, changed");
+    RUST_IMPL_REMOVED = ("rust-impl-removed", Major, "a trait implementation (or derive) of a remaining type is gone");
+    RUST_IMPL_ADDED = ("rust-impl-added", Minor, "a new trait implementation (or derive) of a type that existed");
+    RUST_CFG_NARROWED = ("rust-cfg-narrowed", Major, "an item no longer compiles under a (remaining) feature that enabled it");
+    RUST_CFG_WIDENED = ("rust-cfg-widened", Minor, "an item compiles under more features");
+    RUST_DEPRECATED = ("rust-deprecated", Minor, "an item became #[deprecated]");
+    RUST_VIA_FIELD_REMOVED = ("rust-via-field-removed", Major, "behind a type that was renamed, a field reached from a client method is gone (code using inference breaks)");
+    RUST_VIA_FIELD_ADDED = ("rust-via-field-added", Minor, "behind a type that was renamed, a field reached from a client method is new");
+    RUST_VIA_FIELD_TYPE_CHANGED = ("rust-via-field-type-changed", Major, "behind a type that was renamed, a field reached from a client method changed type (e.g. `Option<String>` -> `String`)");
+    RUST_VIA_VARIANT_REMOVED = ("rust-via-variant-removed", Major, "behind a type that was renamed, an enum variant reached from a client method is gone");
+    RUST_VIA_VARIANT_ADDED = ("rust-via-variant-added", Major, "behind a type that was renamed, an exhaustive enum reached from a client method has a new variant");
+    RUST_VIA_KIND_CHANGED = ("rust-via-kind-changed", Major, "behind a type that was renamed, a type reached from a client method changed kind");
+}
+
+/// The generated-code rule with this id.
+pub fn rust_by_id(id: &str) -> Option<&'static RustRule> {
+    RUST.iter().find(|r| r.id == id)
+}

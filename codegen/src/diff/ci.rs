@@ -376,7 +376,7 @@ mod tests {
         assert!(ok.find("rust-variant-added", "ErrorBody::X").is_none());
         let err = |text: &str| Ignore::parse(text, "f.ignore").unwrap_err().to_string();
         assert_eq!(
-            err("x\nno-such-rule GET / # why"),
+            err("# comment\nno-such-rule GET / # why"),
             "f.ignore:2: unknown rule `no-such-rule` (`cargo xtask diff --rules` lists them)"
         );
         assert_eq!(

@@ -146,7 +146,7 @@ fn side_info(i: &Input) -> SideInfo {
 /// Compares `old` with `new`, and the clients generated from them.
 pub fn diff_with_rust(old: &Input, new: &Input) -> crate::Result<Report> {
     let mut report = diff(old, new);
-    report.rust = Some(rust::compare_specs(&old.spec, &new.spec)?);
+    report.rust = Some(rust::compare_specs(old, new)?);
     Ok(report)
 }
 

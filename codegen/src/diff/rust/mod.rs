@@ -83,16 +83,23 @@ pub struct RustReport {
 pub struct Generated {
     pub file: syn::File,
     pub operations: Vec<model::Operation>,
+    /// What the pipeline produced (the formatted code, the surface per tag, the log).
+    pub output: pipeline::Output,
 }
 
-/// Runs the pipeline on `spec` (normalize, generate, format) and parses what it wrote.
-pub fn generate(spec: &Spec, what: &str) -> Result<Generated> {
-    let output = pipeline::run_loaded(spec.clone(), Duration::ZERO, None, "cargo xtask diff")?;
+/// Runs the pipeline on `spec` (normalize, generate, format) and parses what it wrote;
+/// `n8n_version` and `command` go into the `@generated` header.
+pub fn generate(spec: &Spec, n8n_version: Option<&str>, command: &str) -> Result<Generated> {
+    let output = pipeline::run_loaded(spec.clone(), Duration::ZERO, n8n_version, command)?;
+    let what = n8n_version
+        .map(|v| format!("n8n {v}"))
+        .unwrap_or_else(|| "the spec".into());
     let file = syn::parse_file(&output.code)
-        .map_err(|e| Error::Format(format!("{what}: the generated client does not parse: {e}")))?;
+        .map_err(|e| Error::Format(format!("the client generated from {what} does not parse: {e}")))?;
     Ok(Generated {
         file,
-        operations: output.operations,
+        operations: output.operations.clone(),
+        output,
     })
 }
 
@@ -142,10 +149,10 @@ pub fn compare_files(old: Side, new: Side) -> RustReport {
 }
 
 /// Generates both clients and compares them.
-pub fn compare_specs(old: &Spec, new: &Spec) -> Result<RustReport> {
+pub fn compare_specs(old: &super::Input, new: &super::Input) -> Result<RustReport> {
     let t = Instant::now();
-    let a = generate(old, "old spec")?;
-    let b = generate(new, "new spec")?;
+    let a = generate(&old.spec, old.n8n_version.as_deref(), "cargo xtask diff")?;
+    let b = generate(&new.spec, new.n8n_version.as_deref(), "cargo xtask diff")?;
     let mut report = compare_generated(&a, &b);
     report.elapsed = t.elapsed();
     Ok(report)

@@ -66,6 +66,30 @@ impl Qualify<'_> {
 }
 
 impl VisitMut for Qualify<'_> {
+    /// `<V as std::convert::TryInto<T>>::Error`: the trait part shortens like any external path
+    /// (`<V as TryInto<T>>::Error`), the associated item stays.
+    fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
+        let Some(q) = &mut tp.qself else {
+            return visit_mut::visit_type_path_mut(self, tp);
+        };
+        self.visit_type_mut(&mut q.ty);
+        let first = tp
+            .path
+            .segments
+            .first()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if q.position > 1 && EXTERNAL.contains(&first.as_str()) {
+            let drop = q.position - 1;
+            tp.path.segments = tp.path.segments.iter().skip(drop).cloned().collect();
+            tp.path.leading_colon = None;
+            q.position = 1;
+        }
+        for seg in tp.path.segments.iter_mut() {
+            self.visit_path_arguments_mut(&mut seg.arguments);
+        }
+    }
+
     fn visit_path_mut(&mut self, path: &mut syn::Path) {
         visit_mut::visit_path_mut(self, path);
         if let Some(q) = self.qualified(path) {
@@ -112,7 +136,9 @@ pub fn compact(tokens: impl ToTokens) -> String {
         .replace(" : ", ": ")
         // prettyplease breaks long generics with a trailing comma: `Option<\n X,\n>`.
         .replace(",>", ">")
-        .replace(",)", ")");
+        .replace(",)", ")")
+        // A qualified path after a comma: `T: X, <T as Y>::Z`.
+        .replace(",<", ", <");
     // `fn(self)` reads better than `fn (self)`; keep `-> T` and `where` spaced.
     out = out
         .replace(" (", "(")

@@ -11,6 +11,7 @@ mod diff;
 mod e2e;
 mod generate;
 mod n8n;
+mod semver;
 mod spec;
 mod test;
 

@@ -2,9 +2,11 @@
 //!
 //! n8n keeps `info.version` at 1.1.1 while its API changes: the n8n release is a spec's identity.
 //! [`diff`] matches operations ([`operations`]), compares parameters, bodies and responses
-//! structurally and by direction ([`schema`]), and classifies every change by a rule of
-//! [`rules::ALL`]. [`Report`] renders as text, markdown or JSON, with the Rust effect: which
-//! generated methods change and whether code that compiles today still does.
+//! structurally and by direction ([`schema`]), tags ([`tags`]) and authentication
+//! ([`security`]), and classifies every change by a rule of [`rules::ALL`].
+//! [`diff_with_rust`] adds the effect on the generated crate, measured on the code generated from
+//! both specs ([`rust`], rules of [`rules::RUST`]). [`Report`] renders as text, markdown, JSON,
+//! JUnit XML or GitHub annotations; [`ci`] holds the ignore file and the level filter.
 
 pub mod ci;
 mod operations;
@@ -53,8 +55,6 @@ pub struct Change {
     /// A readable pointer: `response 200 body: data[].id`, `query parameter includeData`.
     pub location: String,
     pub message: String,
-    #[serde(skip)]
-    pub rust: RustEffect,
 }
 
 impl Change {
@@ -76,7 +76,6 @@ impl Change {
             operation_id: op.and_then(|o| o.id.clone()),
             location,
             message,
-            rust: rule.rust,
         }
     }
 }

@@ -1,5 +1,10 @@
-//! Every rule of the diff: a stable id, a level, what it means for a Rust client, and one line
-//! of documentation (`cargo xtask diff --rules` prints this table).
+//! Every rule of the diff: a stable id, a level, what it typically does to the generated Rust
+//! client, and one line of documentation (`cargo xtask diff --rules` prints this table); and the
+//! rules of the generated-code comparison, each with its semver class.
+//!
+//! Levels are for a client of the API. A change inside a `readOnly` property of a request (the
+//! server ignores it) or a `writeOnly` property of a response (the server never sends it) is
+//! reported at level info whatever its rule's level.
 
 use serde::Serialize;
 
@@ -22,7 +27,8 @@ impl Level {
     }
 }
 
-/// What a change does to Rust code that compiles against today's generated client.
+/// What a change typically does to Rust code that compiles against today's generated client
+/// (documentation: the report measures the actual effect on the generated code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RustEffect {

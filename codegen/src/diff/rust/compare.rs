@@ -2,7 +2,7 @@
 //! (through aliases: two names of one type are one type), fields, variants, builder methods,
 //! trait impls and derives, statics and constants, and the features each item compiles under.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::RustChange;
 use super::surface::{Enabled, Kind, Member, Surface, TypeDef};
@@ -15,7 +15,26 @@ struct Cmp<'a> {
     renamed: BTreeMap<String, String>,
     removed_features: BTreeSet<String>,
     added_features: BTreeSet<String>,
+    /// Each client's trait impls by the type they belong to (see [`owner`]).
+    old_impls: ImplIndex<'a>,
+    new_impls: ImplIndex<'a>,
     out: Vec<RustChange>,
+}
+
+/// Owner type -> (trait, self type, the impl as written, its features).
+type ImplIndex<'a> = HashMap<String, Vec<(&'a str, &'a str, &'a String, &'a Enabled)>>;
+
+fn impl_index(s: &Surface) -> ImplIndex<'_> {
+    let mut index: ImplIndex = HashMap::new();
+    for (k, e) in &s.impls {
+        let Some((tr, ty)) = k.strip_prefix("impl ").and_then(|k| k.rsplit_once(" for ")) else {
+            continue;
+        };
+        if let Some(own) = owner(s, tr, ty) {
+            index.entry(own).or_default().push((tr, ty, k, e));
+        }
+    }
+    index
 }
 
 pub(super) fn compare(old: &Surface, new: &Surface) -> Vec<RustChange> {
@@ -25,6 +44,8 @@ pub(super) fn compare(old: &Surface, new: &Surface) -> Vec<RustChange> {
         renamed: BTreeMap::new(),
         removed_features: BTreeSet::new(),
         added_features: BTreeSet::new(),
+        old_impls: impl_index(old),
+        new_impls: impl_index(new),
         out: Vec::new(),
     };
     c.features();
@@ -70,7 +91,7 @@ fn methods_under<'s>(s: &'s Surface, f: &str) -> BTreeSet<&'s String> {
         .collect()
 }
 
-impl Cmp<'_> {
+impl<'a> Cmp<'a> {
     fn push(&mut self, rule: &RustRule, path: &str, message: String, old: Option<&str>, new: Option<&str>) {
         self.out.push(RustChange::new(rule, path, message).sides(old, new));
     }
@@ -507,7 +528,12 @@ impl Cmp<'_> {
 
     /// Trait impls of the type `name` (canonical) of `s`: trait (in the new client's terms)
     /// -> (the impl as written, the features it compiles under).
-    fn impls_of<'s>(&self, s: &'s Surface, name: &str, is_old: bool) -> BTreeMap<String, (&'s String, &'s Enabled)> {
+    fn impls_of(&self, name: &str, is_old: bool) -> BTreeMap<String, (&'a String, &'a Enabled)> {
+        let (s, index) = if is_old {
+            (self.old, &self.old_impls)
+        } else {
+            (self.new, &self.new_impls)
+        };
         // In the new client's terms, as signatures are compared.
         let canon = |t: &str| {
             if is_old {
@@ -516,25 +542,25 @@ impl Cmp<'_> {
                 self.new.canon(t)
             }
         };
-        s.impls
-            .iter()
-            .filter_map(|(k, e)| {
-                let (tr, ty) = k.strip_prefix("impl ")?.rsplit_once(" for ")?;
-                let own = owner(s, tr, ty)?;
-                let ty = if s.resolve(ty) == own {
+        index
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|(tr, ty, k, e)| {
+                let ty = if s.resolve(ty) == name {
                     "Self".to_string()
                 } else {
                     canon(ty)
                 };
-                (own == name).then(|| (format!("{} for {ty}", canon(tr)), (k, e)))
+                (format!("{} for {ty}", canon(tr)), (*k, *e))
             })
             .collect()
     }
 
     /// Impls of one type in both clients.
     fn type_impls(&mut self, oc: &str, nc: &str, od: &TypeDef, nd: &TypeDef) {
-        let o = self.impls_of(self.old, oc, true);
-        let n = self.impls_of(self.new, nc, false);
+        let o = self.impls_of(oc, true);
+        let n = self.impls_of(nc, false);
         // The client's own traits: one that went or came is the trait's change, not the impl's.
         let trait_name = |key: &str| key.split(['<', ' ']).next().unwrap_or(key).to_string();
         let ours = |key: &str| {

@@ -387,9 +387,10 @@ impl Reader {
         let inherent = self.surface.types.iter().map(|(t, d)| (t, &d.methods));
         for (owner, methods) in traits.chain(inherent) {
             for (name, m) in methods {
-                if let Some(ret) = m.tys.last()
-                    && let Some(b) = syntax::last_ident(ret)
-                    && self.names.builders.contains(&b)
+                // A request builder, not a typify builder (`types::builder::X`) of a type.
+                let ret = m.tys.last().map(|t| compact(strip_args(t)));
+                if let Some(b) = ret.as_deref().and_then(|r| r.strip_prefix("builder::"))
+                    && self.names.builders.contains(b)
                 {
                     self.surface
                         .methods

@@ -187,27 +187,36 @@ pub fn signature(sig: &Signature, names: &Names, module: &str) -> String {
 }
 
 /// The types a signature mentions, in order: arguments, `TryInto<T>`/`Into<T>` bounds of its
-/// generic arguments (what a builder setter accepts), the return type.
+/// generic arguments (in a where clause, on the parameter, or `impl Into<T>`: what a builder
+/// setter accepts), the return type.
 pub fn signature_types(sig: &Signature, names: &Names, module: &str) -> Vec<syn::Type> {
     let sig = qualified(sig, names, module, |v, s| v.visit_signature_mut(s));
     let mut out = Vec::new();
+    let mut bounds: Vec<&syn::TypeParamBound> = Vec::new();
     for arg in &sig.inputs {
         if let FnArg::Typed(t) = arg {
             out.push((*t.ty).clone());
+            if let syn::Type::ImplTrait(i) = &*t.ty {
+                bounds.extend(i.bounds.iter());
+            }
         }
+    }
+    for p in sig.generics.type_params() {
+        bounds.extend(p.bounds.iter());
     }
     for pred in sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
         if let syn::WherePredicate::Type(p) = pred {
-            for b in &p.bounds {
-                if let syn::TypeParamBound::Trait(t) = b
-                    && let Some(last) = t.path.segments.last()
-                    && (last.ident == "TryInto" || last.ident == "Into")
-                    && let syn::PathArguments::AngleBracketed(a) = &last.arguments
-                    && let Some(syn::GenericArgument::Type(ty)) = a.args.first()
-                {
-                    out.push(ty.clone());
-                }
-            }
+            bounds.extend(p.bounds.iter());
+        }
+    }
+    for b in bounds {
+        if let syn::TypeParamBound::Trait(t) = b
+            && let Some(last) = t.path.segments.last()
+            && (last.ident == "TryInto" || last.ident == "Into")
+            && let syn::PathArguments::AngleBracketed(a) = &last.arguments
+            && let Some(syn::GenericArgument::Type(ty)) = a.args.first()
+        {
+            out.push(ty.clone());
         }
     }
     if let ReturnType::Type(_, t) = &sig.output {
@@ -372,6 +381,13 @@ mod tests {
             "fn limit<V>(self, V) -> Self where V: TryInto<f64>, <V as TryInto<f64>>::Error: Display"
         );
         assert_eq!(short(&f.sig, &n, "builder"), "f64");
+        for setter in [
+            "pub fn limit(mut self, value: impl Into<i64>) -> Self { self }",
+            "pub fn limit<V: Into<i64>>(mut self, value: V) -> Self { self }",
+        ] {
+            let f: syn::ImplItemFn = syn::parse_str(setter).unwrap();
+            assert_eq!(short(&f.sig, &n, "builder"), "i64", "{setter}");
+        }
         let send: syn::ImplItemFn = syn::parse_str(
             "pub async fn send(self) -> ::std::result::Result<ResponseValue<types::Workflow>, crate::Error> { todo!() }",
         )

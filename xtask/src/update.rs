@@ -4,8 +4,8 @@
 //! cache when they hold it, else `npm pack` with the tarball's integrity checked), generates both
 //! clients, diffs them, and then, all at once: moves the pinned spec and lock to
 //! spec/history/<old>/, pins the new ones, writes the regenerated client and manifest (features,
-//! and the crate version bumped by the semver verdict), the surface and normalization-log
-//! snapshots of the pinned spec, and a CHANGELOG.md entry.
+//! and the crate version bumped by the semver verdict, in Cargo.lock too), the surface and
+//! normalization-log snapshots of the pinned spec, and a CHANGELOG.md entry.
 //!
 //! Everything is computed before anything is written; the writes are one transaction (each file
 //! backed up, written through a temporary file and a rename, all restored if one fails). Running
@@ -144,6 +144,15 @@ fn restore(done: &[(PathBuf, Option<Vec<u8>>)]) -> String {
     }
 }
 
+/// `lock` (Cargo.lock) with the `n8n-api` package at `version`, so that the tree is consistent
+/// without a cargo run (and `--locked` builds pass).
+pub fn lock_with_version(lock: &str, version: &str) -> Option<String> {
+    let key = "[[package]]\nname = \"n8n-api\"\nversion = \"";
+    let start = lock.find(key)? + key.len();
+    let end = start + lock[start..].find('"')?;
+    Some(format!("{}{version}{}", &lock[..start], &lock[end..]))
+}
+
 /// The insta header of an existing snapshot (kept as it is), or one for a new snapshot.
 fn snapshot(path: &Path, contents: &str) -> Vec<u8> {
     let header = std::fs::read_to_string(path)
@@ -273,6 +282,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 .ok_or_else(|| anyhow!("{}: no [package] version", rel(&manifest_path)))?;
         }
     }
+    let lock_path = root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path).with_context(|| rel(&lock_path))?;
+    let lock = lock_with_version(&lock, &version).ok_or_else(|| anyhow!("Cargo.lock has no n8n-api package"))?;
+    files.push((lock_path, lock));
     let date = changelog::today();
     let entry = changelog::entry(&changelog::Entry {
         crate_version: &version,
@@ -377,6 +390,16 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new");
         assert!(!gone.exists());
         assert_eq!(apply(&writes[..2]).unwrap(), 0);
+    }
+
+    #[test]
+    fn the_lock_file_follows_the_crate_version() {
+        let lock = "[[package]]\nname = \"n8n-api\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"n8n-api-codegen\"\nversion = \"0.1.0\"\n";
+        assert_eq!(
+            lock_with_version(lock, "0.2.0").unwrap(),
+            lock.replacen("0.1.0", "0.2.0", 1)
+        );
+        assert!(lock_with_version("[[package]]\nname = \"x\"\n", "1.0.0").is_none());
     }
 
     #[test]

@@ -221,30 +221,41 @@ fn spec_writes(old: &str, from: &Path) -> Result<Vec<Write>> {
     Ok(writes)
 }
 
-pub fn run(args: Args) -> Result<ExitCode> {
-    let root = root();
-    let pinned = fetch::Lock::read(&root.join("spec"))?;
-    let old = pinned
-        .n8n_version
-        .clone()
-        .ok_or_else(|| anyhow!("spec/openapi.lock.json names no n8n release"))?;
-    let new = if args.n8n == "latest" {
+/// The release to move to, or `None` when it is pinned already.
+fn target(requested: &str, old: &str) -> Result<Option<String>> {
+    let new = if requested == "latest" {
         resolve_tag("latest")?
     } else {
-        fetch::check_version(&args.n8n)?;
-        args.n8n.clone()
+        fetch::check_version(requested)?;
+        requested.to_string()
     };
     if new == old {
-        println!("n8n-api is generated from n8n {old} already: nothing to do");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(None);
     }
-    if version_key(&new) < version_key(&old) {
+    if version_key(&new) < version_key(old) {
         bail!("n8n {new} is older than the pinned {old}: update only moves forward");
     }
+    Ok(Some(new))
+}
+
+/// Everything an update writes, computed before anything is.
+struct Plan {
+    writes: Vec<Write>,
+    entry: String,
+    current: String,
+    version: String,
+    semver: Semver,
+    /// Where the new spec came from (a spec/history/ directory is emptied by the move).
+    from: PathBuf,
+}
+
+/// Generates both clients, diffs them, and computes every file of the update.
+fn plan(old: &str, new: &str) -> Result<Plan> {
+    let root = root();
     // Obtain and verify the new spec (sha256 against its lock; npm integrity when fetched).
-    let from = crate::diff::spec_dir_for(&new)?;
+    let from = crate::diff::spec_dir_for(new)?;
     let (new_spec, new_lock) = fetch::load_dir(&from)?;
-    if new_lock.n8n_version.as_deref() != Some(new.as_str()) {
+    if new_lock.n8n_version.as_deref() != Some(new) {
         bail!(
             "{}: the lock names n8n {:?}, not {new}",
             rel(&from),
@@ -253,14 +264,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let (old_spec, _) = fetch::load_dir(&root.join("spec"))?;
     eprintln!("==> n8n {old} -> {new}: generating both clients and comparing them");
-    let a = rust::generate(&old_spec, Some(&old), GENERATE)?;
-    let b = rust::generate(&new_spec, Some(&new), GENERATE)?;
+    let a = rust::generate(&old_spec, Some(old), GENERATE)?;
+    let b = rust::generate(&new_spec, Some(new), GENERATE)?;
     let input = |spec, v: &str| Input {
         source: format!("n8n {v}"),
         n8n_version: Some(v.to_string()),
         spec,
     };
-    let mut report = diff::diff(&input(old_spec, &old), &input(new_spec, &new));
+    let mut report = diff::diff(&input(old_spec, old), &input(new_spec, new));
     let rust_report = rust::compare_generated(&a, &b);
     let semver = rust_report
         .changes
@@ -270,29 +281,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .unwrap_or(Semver::Patch);
     report.rust = Some(rust_report);
 
-    let crate_dir = root.join("n8n-api");
-    let mut files = pipeline::expected_files(&crate_dir, &b.output)?;
-    let manifest_path = crate_dir.join("Cargo.toml");
-    let current = pipeline::manifest_version(&std::fs::read_to_string(&manifest_path)?)
-        .ok_or_else(|| anyhow!("{}: no [package] version", rel(&manifest_path)))?;
-    let version = bump(&current, semver)?;
-    for (path, contents) in &mut files {
-        if *path == manifest_path {
-            *contents = pipeline::with_manifest_version(contents, &version)
-                .ok_or_else(|| anyhow!("{}: no [package] version", rel(&manifest_path)))?;
-        }
-    }
-    let lock_path = root.join("Cargo.lock");
-    let lock = std::fs::read_to_string(&lock_path).with_context(|| rel(&lock_path))?;
-    let lock = lock_with_version(&lock, &version).ok_or_else(|| anyhow!("Cargo.lock has no n8n-api package"))?;
-    files.push((lock_path, lock));
-    let date = changelog::today();
+    let CrateFiles {
+        files,
+        current,
+        version,
+    } = crate_files(&b.output, semver)?;
     let entry = changelog::entry(&changelog::Entry {
         crate_version: &version,
         previous_crate_version: &current,
-        old_n8n: &old,
-        new_n8n: &new,
-        date: &date,
+        old_n8n: old,
+        new_n8n: new,
+        date: &changelog::today(),
         report: &report,
         old_operations: &a.operations,
         new_operations: &b.operations,
@@ -300,8 +299,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     });
     let changelog_path = root.join("CHANGELOG.md");
     let existing = std::fs::read_to_string(&changelog_path).unwrap_or_default();
-
-    let mut writes = spec_writes(&old, &from)?;
+    let mut writes = spec_writes(old, &from)?;
     writes.extend(files.into_iter().map(|(path, c)| Write {
         path,
         contents: Some(c.into_bytes()),
@@ -311,23 +309,76 @@ pub fn run(args: Args) -> Result<ExitCode> {
         path: changelog_path,
         contents: Some(changelog::prepend(&existing, &entry).into_bytes()),
     });
+    Ok(Plan {
+        writes,
+        entry,
+        current,
+        version,
+        semver,
+        from,
+    })
+}
 
+/// The crate's files of an update, and its version before and after.
+struct CrateFiles {
+    /// The client, the manifest (features, bumped version) and Cargo.lock.
+    files: Vec<(PathBuf, String)>,
+    current: String,
+    version: String,
+}
+
+fn crate_files(output: &pipeline::Output, semver: Semver) -> Result<CrateFiles> {
+    let root = root();
+    let crate_dir = root.join("n8n-api");
+    let mut files = pipeline::expected_files(&crate_dir, output)?;
+    let manifest_path = crate_dir.join("Cargo.toml");
+    let no_version = || anyhow!("{}: no [package] version", rel(&manifest_path));
+    let current = pipeline::manifest_version(&std::fs::read_to_string(&manifest_path)?).ok_or_else(no_version)?;
+    let version = bump(&current, semver)?;
+    for (path, contents) in &mut files {
+        if *path == manifest_path {
+            *contents = pipeline::with_manifest_version(contents, &version).ok_or_else(no_version)?;
+        }
+    }
+    let lock_path = root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path).with_context(|| rel(&lock_path))?;
+    let lock = lock_with_version(&lock, &version).ok_or_else(|| anyhow!("Cargo.lock has no n8n-api package"))?;
+    files.push((lock_path, lock));
+    Ok(CrateFiles {
+        files,
+        current,
+        version,
+    })
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let pinned = fetch::Lock::read(&root().join("spec"))?;
+    let old = pinned
+        .n8n_version
+        .ok_or_else(|| anyhow!("spec/openapi.lock.json names no n8n release"))?;
+    let Some(new) = target(&args.n8n, &old)? else {
+        println!("n8n-api is generated from n8n {old} already: nothing to do");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let plan = plan(&old, &new)?;
     if args.dry_run {
-        print!("{entry}");
+        print!("{}", plan.entry);
         println!("--dry-run: nothing written. `cargo xtask update --n8n {new}` would write:");
-        for w in writes.iter().filter(|w| std::fs::read(&w.path).ok() != w.contents) {
+        for w in plan.writes.iter().filter(|w| std::fs::read(&w.path).ok() != w.contents) {
             let what = if w.contents.is_some() { "write " } else { "delete" };
             println!("  {what} {}", rel(&w.path));
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let n = apply(&writes)?;
-    if from.starts_with(root.join("spec/history")) {
-        let _ = std::fs::remove_dir(&from);
+    let n = apply(&plan.writes)?;
+    if plan.from.starts_with(root().join("spec/history")) {
+        let _ = std::fs::remove_dir(&plan.from);
     }
     println!(
-        "n8n {old} -> {new}: n8n-api {current} -> {version} (semver {}), {n} files written.\nReview the snapshot and CHANGELOG.md changes, then run `cargo xtask test`.",
-        semver.as_str()
+        "n8n {old} -> {new}: n8n-api {} -> {} (semver {}), {n} files written.\nReview the snapshot and CHANGELOG.md changes, then run `cargo xtask test`.",
+        plan.current,
+        plan.version,
+        plan.semver.as_str()
     );
     Ok(ExitCode::SUCCESS)
 }

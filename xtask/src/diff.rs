@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use n8n_api_codegen::diff::{self, Format, Input, Level, ci::Ignore};
 use n8n_api_codegen::{fetch, load};
 
@@ -106,7 +106,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut report = if args.spec_only {
         diff::diff(&old, &new)
     } else {
-        diff::diff_with_rust(&old, &new)?
+        diff::diff_with_rust(&old, &new)
+            .context("generating both clients to compare them (--spec-only compares the specs alone)")?
     };
     if let Some(ignore) = &ignore {
         report.apply_ignore(ignore);

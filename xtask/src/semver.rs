@@ -280,9 +280,26 @@ pub fn validate(old: &str, new: &str) -> Result<Outcome> {
     })
 }
 
+/// `cargo-semver-checks X.Y.Z`, as it names itself.
+fn tool_version() -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    Command::new(cargo)
+        .args(["semver-checks", "--version"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "cargo-semver-checks (version unknown)".into())
+}
+
 /// The markdown table and, per pair, each finding with the entry it matched.
 pub fn markdown(outcomes: &[Outcome]) -> String {
     let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# `cargo xtask diff` Rust verdicts vs {}\n\nBoth clients of each pair generated as standalone crates (`cargo xtask generate --spec --out`), compared by cargo-semver-checks with default features and every lint as for a patch release; each finding matched to an entry of `cargo xtask diff OLD NEW --format json` (same item, a rule saying the same thing). `cargo xtask bench semver` reproduces this file.\n",
+        tool_version()
+    );
     let _ = writeln!(
         out,
         "| pair | cargo-semver-checks findings | matched by ours | unmatched | their verdict | our verdict (major / minor entries) | never weaker |\n|---|---|---|---|---|---|---|"

@@ -91,13 +91,47 @@ pub fn run_dir(spec_dir: &Path, command: &str) -> Result<Output> {
     run_loaded(spec, t.elapsed(), lock.n8n_version.as_deref(), command)
 }
 
-/// The crate version for a client generated from `n8n_version`: `0.1.0+n8n.2.40.7`.
-pub fn crate_version(base: &str, n8n_version: Option<&str>) -> String {
-    let base = base.split('+').next().unwrap_or(base);
-    match n8n_version {
-        Some(v) => format!("{base}+n8n.{v}"),
-        None => base.to_string(),
+/// The `[package]` version of a crate manifest.
+///
+/// The crate has a semver of its own (`0.1.0`): the public crate registry refuses versions that
+/// differ only in build metadata, so the n8n release cannot live there. `cargo xtask update`
+/// bumps it by what the diff of the generated code says; the n8n release is in the spec's lock,
+/// the `@generated` header and CHANGELOG.md.
+pub fn manifest_version(manifest: &str) -> Option<String> {
+    version_line(manifest).map(|(_, v)| v)
+}
+
+/// `manifest` with its `[package]` version set to `version`.
+pub fn with_manifest_version(manifest: &str, version: &str) -> Option<String> {
+    let (at, _) = version_line(manifest)?;
+    let mut out = String::with_capacity(manifest.len() + 8);
+    for (i, line) in manifest.split_inclusive('\n').enumerate() {
+        if i == at {
+            out.push_str(&format!("version = \"{version}\"\n"));
+        } else {
+            out.push_str(line);
+        }
     }
+    Some(out)
+}
+
+/// (line index, value) of the first `version = "..."` line of the `[package]` table.
+fn version_line(manifest: &str) -> Option<(usize, String)> {
+    let mut in_package = false;
+    for (i, line) in manifest.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_package = t == "[package]";
+            continue;
+        }
+        if in_package
+            && let Some(rest) = t.strip_prefix("version")
+            && let Some(v) = rest.trim_start().strip_prefix('=')
+        {
+            return Some((i, v.trim().trim_matches('"').to_string()));
+        }
+    }
+    None
 }
 
 /// A file that differs from what generation produces.
@@ -112,12 +146,6 @@ pub struct Stale {
 pub fn expected_files(crate_dir: &Path, output: &Output) -> Result<Vec<(PathBuf, String)>> {
     let manifest_path = crate_dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
-    let manifest = with_version(&manifest, output.n8n_version.as_deref()).ok_or_else(|| {
-        Error::Fetch(format!(
-            "{}: no `version = \"...\"` line in [package]",
-            manifest_path.display()
-        ))
-    })?;
     let manifest = with_features(&manifest, output).ok_or_else(|| {
         Error::Fetch(format!(
             "{}: no `# @generated-features-begin` ... `# @generated-features-end` block",
@@ -161,8 +189,6 @@ pub fn write_standalone(template_dir: &Path, out_dir: &Path, output: &Output) ->
     std::fs::create_dir_all(&out_src).map_err(|e| Error::io(&out_src, e))?;
     let manifest_path = template_dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
-    let manifest = with_version(&manifest, output.n8n_version.as_deref())
-        .ok_or_else(|| Error::Fetch(format!("{}: no version line", manifest_path.display())))?;
     let mut manifest = with_features(&manifest, output)
         .ok_or_else(|| Error::Fetch(format!("{}: no generated features block", manifest_path.display())))?;
     manifest.push_str("\n# Standalone: not part of the n8n-api workspace.\n[workspace]\n");
@@ -204,38 +230,19 @@ fn with_features(manifest: &str, output: &Output) -> Option<String> {
     Some(out)
 }
 
-/// `manifest` with its `[package]` version carrying `+n8n.VERSION` (or none if unknown).
-fn with_version(manifest: &str, n8n_version: Option<&str>) -> Option<String> {
-    let mut out = String::with_capacity(manifest.len() + 16);
-    let mut done = false;
-    for line in manifest.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if !done
-            && trimmed.starts_with("version")
-            && let Some((_, rest)) = trimmed.split_once('=')
-        {
-            let current = rest.trim().trim_matches('"');
-            out.push_str(&format!("version = \"{}\"\n", crate_version(current, n8n_version)));
-            done = true;
-            continue;
-        }
-        out.push_str(line);
-    }
-    done.then_some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_version_carries_the_n8n_release() {
-        let m = "[package]\nname = \"n8n-api\"\nversion = \"0.1.0+n8n.2.35.0\"\n\n[dependencies]\nx = { version = \"1\" }\n";
+    fn the_version_is_the_crates_own() {
+        let m = "[package]\nname = \"n8n-api\"\nversion = \"0.1.0\"\n\n[dependencies]\nx = { version = \"1\" }\n[workspace.package]\nversion = \"9.9.9\"\n";
+        assert_eq!(manifest_version(m).as_deref(), Some("0.1.0"));
         assert_eq!(
-            with_version(m, Some("2.40.7")).unwrap(),
-            "[package]\nname = \"n8n-api\"\nversion = \"0.1.0+n8n.2.40.7\"\n\n[dependencies]\nx = { version = \"1\" }\n"
+            with_manifest_version(m, "0.2.0").unwrap(),
+            m.replace("version = \"0.1.0\"", "version = \"0.2.0\"")
         );
-        assert!(with_version(m, None).unwrap().contains("version = \"0.1.0\"\n"));
-        assert!(with_version("[package]\nname = \"x\"\n", None).is_none());
+        assert!(manifest_version("[dependencies]\nversion = \"1\"\n").is_none());
+        assert!(with_manifest_version("[package]\nname = \"x\"\n", "1.0.0").is_none());
     }
 }

@@ -490,6 +490,304 @@ fn components_and_recursion() {
 }
 
 #[test]
+fn required_and_nullable_in_both_directions() {
+    expect(
+        with_item(item(
+            json!({ "id": { "type": "string" }, "name": { "type": "string" } }),
+            json!(["name"]),
+        )),
+        with_item(base_item()),
+        &[("response-property-became-required", "response 200 body: id")],
+    );
+    expect(
+        with_item(item(
+            json!({ "id": { "type": "string", "nullable": true }, "name": { "type": "string" } }),
+            json!(["id", "name"]),
+        )),
+        with_item(base_item()),
+        &[("response-property-became-not-nullable", "response 200 body: id")],
+    );
+    let b = |req: Value| with_body(json_body(true, obj(json!({ "name": { "type": "string" } }), req)));
+    expect(
+        b(json!(["name"])),
+        b(json!([])),
+        &[("request-property-became-optional", "request body: name")],
+    );
+    let body = |r| with_body(json_body(r, obj(json!({ "name": { "type": "string" } }), json!([]))));
+    expect(
+        body(true),
+        body(false),
+        &[("request-body-became-optional", "request body")],
+    );
+}
+
+#[test]
+fn read_only_and_write_only_set_the_level() {
+    let b = |name: Value, req: Value| {
+        with_body(json_body(
+            true,
+            obj(
+                json!({ "id": { "type": "string", "readOnly": true }, "name": name }),
+                req,
+            ),
+        ))
+    };
+    let s = json!({ "type": "string" });
+    // A readOnly property of a request: the server ignores it, so any change is info.
+    let report = diff::diff(
+        &input(with_body(json_body(true, obj(json!({ "name": s }), json!([]))))),
+        &input(b(s.clone(), json!(["id"]))),
+    );
+    let c = &report.changes[0];
+    assert_eq!(
+        (c.rule, c.location.as_str()),
+        ("request-property-added-required", "request body: id")
+    );
+    assert_eq!(c.level, diff::Level::Info, "{}", c.message);
+    assert!(c.message.contains("readOnly"), "{}", c.message);
+    expect(
+        b(s.clone(), json!([])),
+        b(json!({ "type": "string", "readOnly": true }), json!([])),
+        &[("request-property-became-read-only", "request body: name")],
+    );
+    let w = |name: Value| with_item(item(json!({ "id": { "type": "string" }, "name": name }), json!(["id"])));
+    expect(
+        w(s.clone()),
+        w(json!({ "type": "string", "writeOnly": true })),
+        &[("response-property-became-write-only", "response 200 body: name")],
+    );
+    // A writeOnly property of a response is never sent: its removal is info.
+    let report = diff::diff(
+        &input(w(json!({ "type": "string", "writeOnly": true }))),
+        &input(with_item(item(json!({ "id": { "type": "string" } }), json!(["id"])))),
+    );
+    assert_eq!(report.changes.len(), 1);
+    assert_eq!(report.changes[0].rule, "response-property-removed");
+    assert_eq!(report.changes[0].level, diff::Level::Info);
+    // Without the flags the same changes keep their levels.
+    let report = diff::diff(
+        &input(with_item(base_item())),
+        &input(with_item(item(json!({ "id": { "type": "string" } }), json!(["id"])))),
+    );
+    assert_eq!(report.changes[0].level, diff::Level::Breaking);
+}
+
+#[test]
+fn deprecations_and_defaults() {
+    let q = |extra: Value| {
+        let mut p = json!({ "name": "q", "in": "query", "required": false, "schema": { "type": "string" } });
+        for (k, v) in extra.as_object().unwrap() {
+            p[k] = v.clone();
+        }
+        with_query(p)
+    };
+    expect(
+        q(json!({})),
+        q(json!({ "deprecated": true })),
+        &[("parameter-deprecated", "query parameter q")],
+    );
+    expect(
+        q(json!({})),
+        q(json!({ "schema": { "type": "string", "default": "a" } })),
+        &[("parameter-default-added", "query parameter q")],
+    );
+    expect(
+        q(json!({ "schema": { "type": "string", "default": "a" } })),
+        q(json!({ "schema": { "type": "string", "default": "b" } })),
+        &[("parameter-default-changed", "query parameter q")],
+    );
+    let p = |name: Value| with_item(item(json!({ "id": { "type": "string" }, "name": name }), json!(["id"])));
+    expect(
+        p(json!({ "type": "string" })),
+        p(json!({ "type": "string", "deprecated": true })),
+        &[("property-deprecated", "response 200 body: name")],
+    );
+    expect(
+        p(json!({ "type": "string" })),
+        p(json!({ "type": "string", "default": "" })),
+        &[("property-default-added", "response 200 body: name")],
+    );
+    let b = |d: Value| {
+        with_body(json_body(
+            true,
+            obj(json!({ "limit": { "type": "number", "default": d } }), json!([])),
+        ))
+    };
+    expect(
+        b(json!(100)),
+        b(json!(250)),
+        &[("property-default-changed", "request body: limit")],
+    );
+}
+
+#[test]
+fn error_statuses_and_response_headers() {
+    let err = |extra: Value| {
+        let mut responses = json!({ "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/item" } } } } });
+        for (k, v) in extra.as_object().unwrap() {
+            responses[k] = v.clone();
+        }
+        simple(op(json!({ "responses": responses })), base_item())
+    };
+    let conflict = json!({ "409": { "description": "conflict", "content": { "application/json": { "schema": { "type": "object" } } } } });
+    expect(
+        err(json!({})),
+        err(conflict.clone()),
+        &[("error-status-added", "response 409")],
+    );
+    expect(
+        err(conflict),
+        err(json!({})),
+        &[("error-status-removed", "response 409")],
+    );
+    let limited = json!({ "200": { "description": "ok", "headers": { "X-RateLimit-Remaining": { "schema": { "type": "integer" } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/item" } } } } });
+    expect(
+        err(json!({})),
+        err(limited.clone()),
+        &[("response-header-added", "response 200 header x-ratelimit-remaining")],
+    );
+    expect(
+        err(limited),
+        err(json!({})),
+        &[("response-header-removed", "response 200 header x-ratelimit-remaining")],
+    );
+}
+
+fn secured(global: Value, op_security: Option<Value>, schemes: Value) -> Value {
+    let mut o = op(json!({}));
+    if let Some(s) = op_security {
+        o["security"] = s;
+    }
+    let mut s = simple(o, base_item());
+    s["security"] = global;
+    s["components"]["securitySchemes"] = schemes;
+    s
+}
+
+#[test]
+fn security_schemes_and_requirements() {
+    let key = json!({ "type": "apiKey", "in": "header", "name": "X-N8N-API-KEY" });
+    let bearer = json!({ "type": "http", "scheme": "bearer" });
+    let both = json!({ "ApiKeyAuth": key, "BearerAuth": bearer });
+    let one = json!([{ "ApiKeyAuth": [] }]);
+    let two = json!([{ "ApiKeyAuth": [] }, { "BearerAuth": [] }]);
+    // The document's requirement: reported once, not per operation.
+    expect(
+        secured(one.clone(), None, both.clone()),
+        secured(two.clone(), None, both.clone()),
+        &[("security-requirement-added", "security: BearerAuth")],
+    );
+    expect(
+        secured(two.clone(), None, both.clone()),
+        secured(one.clone(), None, both.clone()),
+        &[("security-requirement-removed", "security: BearerAuth")],
+    );
+    // An operation's own requirement: anonymous before, the document's requirement now.
+    let report = diff::diff(
+        &input(secured(one.clone(), Some(json!([])), both.clone())),
+        &input(secured(one.clone(), None, both.clone())),
+    );
+    let got: Vec<_> = report
+        .changes
+        .iter()
+        .map(|c| (c.rule, c.location.as_str(), c.method.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("security-requirement-removed", "security: anonymous", Some("GET")),
+            ("security-requirement-added", "security: ApiKeyAuth", Some("GET"))
+        ]
+    );
+    expect(
+        secured(one.clone(), Some(json!([{ "OAuth": ["read"] }])), both.clone()),
+        secured(one.clone(), Some(json!([{ "OAuth": ["read", "write"] }])), both.clone()),
+        &[("security-scopes-changed", "security: OAuth")],
+    );
+    // The schemes themselves.
+    expect(
+        secured(one.clone(), None, json!({ "ApiKeyAuth": key })),
+        secured(one.clone(), None, both.clone()),
+        &[("security-scheme-added", "components.securitySchemes.BearerAuth")],
+    );
+    expect(
+        secured(one.clone(), None, both.clone()),
+        secured(one.clone(), None, json!({ "ApiKeyAuth": key })),
+        &[("security-scheme-removed", "components.securitySchemes.BearerAuth")],
+    );
+    expect(
+        secured(one.clone(), None, json!({ "ApiKeyAuth": key })),
+        secured(
+            one.clone(),
+            None,
+            json!({ "ApiKeyAuth": { "type": "apiKey", "in": "header", "name": "X-API-KEY" } }),
+        ),
+        &[("security-scheme-changed", "components.securitySchemes.ApiKeyAuth")],
+    );
+    // Header names are case-insensitive.
+    expect(
+        secured(one.clone(), None, json!({ "ApiKeyAuth": key })),
+        secured(
+            one,
+            None,
+            json!({ "ApiKeyAuth": { "type": "apiKey", "in": "header", "name": "x-n8n-api-key" } }),
+        ),
+        &[],
+    );
+}
+
+/// Operations `a` and `b` under `tag_a`, `c` under `tag_c`.
+fn tagged(tag_a: &str, tag_b: &str, tag_c: &str) -> Value {
+    let o = |id: &str, tag: &str| json!({ "operationId": id, "tags": [tag], "responses": { "204": { "description": "" } } });
+    spec(
+        json!({ "/a": { "get": o("a", tag_a) }, "/b": { "get": o("b", tag_b) }, "/c": { "get": o("c", tag_c) } }),
+        json!({}),
+    )
+}
+
+#[test]
+fn tags_added_removed_renamed_and_moved() {
+    expect(
+        tagged("Execution", "Execution", "Workflow"),
+        tagged("Executions", "Executions", "Workflow"),
+        &[("tag-renamed", "tags.Execution")],
+    );
+    let report = diff::diff(
+        &input(tagged("Execution", "Execution", "Workflow")),
+        &input(tagged("Executions", "Executions", "Workflow")),
+    );
+    assert!(
+        report.changes[0]
+            .message
+            .contains("cargo feature `execution` -> `executions`"),
+        "{}",
+        report.changes[0].message
+    );
+    expect(
+        tagged("Workflow", "Workflow", "Workflow"),
+        tagged("Workflow", "Workflow", "Tags"),
+        &[("tag-added", "tags.Tags"), ("operation-tag-changed", "tags")],
+    );
+    expect(
+        tagged("Workflow", "Workflow", "Tags"),
+        tagged("Workflow", "Workflow", "Workflow"),
+        &[("tag-removed", "tags.Tags"), ("operation-tag-changed", "tags")],
+    );
+    // Split in two: not a rename.
+    expect(
+        tagged("Execution", "Execution", "Workflow"),
+        tagged("Executions", "Runs", "Workflow"),
+        &[
+            ("tag-removed", "tags.Execution"),
+            ("tag-added", "tags.Executions"),
+            ("tag-added", "tags.Runs"),
+            ("operation-tag-changed", "tags"),
+            ("operation-tag-changed", "tags"),
+        ],
+    );
+}
+
+#[test]
 fn every_rule_has_a_fixture() {
     let source = include_str!("diff_rules.rs");
     for r in rules::ALL {
@@ -499,4 +797,535 @@ fn every_rule_has_a_fixture() {
             r.id
         );
     }
+}
+
+// The generated-code comparison: one fixture per rule of `rules::RUST`, on a miniature of
+// what the generator writes (the same modules, the same shapes).
+
+const CLIENT: &str = r#"
+pub mod types {
+    #[cfg(feature = "workflow")]
+    #[derive(Clone, Debug, Default)]
+    pub struct Workflow {
+        pub id: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        pub status: Status,
+    }
+    #[cfg(feature = "workflow")]
+    impl Workflow {
+        pub fn builder() -> builder::Workflow {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub enum Status {
+        Active,
+        Paused,
+        Unrecognized(::std::string::String),
+    }
+    pub type WorkflowStatus = Status;
+    pub type ExecutionStatus = Status;
+    pub mod builder {
+        #[derive(Clone, Debug, Default)]
+        pub struct Workflow {
+            id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+        }
+        impl Workflow {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            {
+                self
+            }
+        }
+    }
+}
+pub struct Client {
+    pub(crate) baseurl: String,
+}
+#[cfg(feature = "workflow")]
+pub trait ClientWorkflowExt {
+    fn get_workflow(&self) -> builder::GetWorkflow<'_>;
+}
+#[cfg(feature = "workflow")]
+impl ClientWorkflowExt for Client {
+    fn get_workflow(&self) -> builder::GetWorkflow<'_> {
+        builder::GetWorkflow::new(self)
+    }
+}
+pub mod builder {
+    use super::types;
+    #[cfg(feature = "workflow")]
+    pub struct GetWorkflow<'a> {
+        client: &'a super::Client,
+    }
+    #[cfg(feature = "workflow")]
+    impl<'a> GetWorkflow<'a> {
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self
+        }
+        pub async fn send(self) -> ::std::result::Result<ResponseValue<types::Workflow>, crate::Error> {
+            todo!()
+        }
+    }
+}
+pub static OPERATIONS: [crate::Operation; 1usize] = [];
+#[non_exhaustive]
+pub enum ErrorBody {
+    #[cfg(feature = "workflow")]
+    GetWorkflowConflict(types::Workflow),
+}
+"#;
+
+/// The client with each `(from, to)` replacement applied (each must apply).
+fn client(edits: &[(&str, &str)]) -> String {
+    let mut s = CLIENT.to_string();
+    for (from, to) in edits {
+        assert!(s.contains(from), "fixture has no `{from}`");
+        s = s.replacen(from, to, 1);
+    }
+    s
+}
+
+fn features(list: &[&str]) -> std::collections::BTreeSet<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// The (rule, path) pairs of the generated-code comparison, sorted.
+fn rust_changes(old: &str, new: &str, old_features: &[&str], new_features: &[&str]) -> Vec<(String, String)> {
+    let (a, b) = (syn::parse_file(old).unwrap(), syn::parse_file(new).unwrap());
+    let report = diff::rust::compare_files((&a, features(old_features), &[]), (&b, features(new_features), &[]));
+    let mut out: Vec<(String, String)> = report
+        .changes
+        .iter()
+        .map(|c| (c.rule.to_string(), c.path.clone()))
+        .collect();
+    out.sort();
+    for (r, _) in &out {
+        assert!(rules::rust_by_id(r).is_some(), "unknown rule {r}");
+    }
+    out
+}
+
+fn expect_rust(edits: &[(&str, &str)], want: &[(&str, &str)]) {
+    let f = ["full", "workflow"];
+    let got = rust_changes(CLIENT, &client(edits), &f, &f);
+    let mut want: Vec<(String, String)> = want.iter().map(|(r, l)| (r.to_string(), l.to_string())).collect();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn rust_identical_clients_have_no_changes() {
+    let report = diff::rust::compare_files(
+        (&syn::parse_file(CLIENT).unwrap(), features(&["full"]), &[]),
+        (&syn::parse_file(CLIENT).unwrap(), features(&["full"]), &[]),
+    );
+    assert!(report.changes.is_empty(), "{:?}", report.changes);
+    assert_eq!(report.semver, "patch");
+}
+
+#[test]
+fn rust_fields() {
+    let id = "pub id: ::std::option::Option<::std::string::String>,";
+    expect_rust(
+        &[(id, "pub id: ::std::string::String,")],
+        &[("rust-field-became-required", "types::Workflow.id")],
+    );
+    expect_rust(
+        &[(
+            "pub name: ::std::string::String,",
+            "pub name: ::std::option::Option<::std::string::String>,",
+        )],
+        &[("rust-field-became-optional", "types::Workflow.name")],
+    );
+    expect_rust(
+        &[(id, "pub id: ::std::option::Option<i64>,")],
+        &[("rust-field-type-changed", "types::Workflow.id")],
+    );
+    expect_rust(&[(id, "")], &[("rust-field-removed", "types::Workflow.id")]);
+    expect_rust(
+        &[(
+            id,
+            "pub id: ::std::option::Option<::std::string::String>, pub tags: Vec<String>,",
+        )],
+        &[("rust-field-added", "types::Workflow.tags")],
+    );
+    // A struct with a private field cannot be built with a literal: a new field is minor.
+    expect_rust(
+        &[(
+            "pub(crate) baseurl: String,",
+            "pub(crate) baseurl: String, pub timeout: u64,",
+        )],
+        &[("rust-field-added-opaque", "Client.timeout")],
+    );
+    // Through an alias the type is the same: no change.
+    expect_rust(&[("pub status: Status,", "pub status: WorkflowStatus,")], &[]);
+}
+
+#[test]
+fn rust_variants_and_exhaustiveness() {
+    expect_rust(&[("Paused,", "")], &[("rust-variant-removed", "types::Status::Paused")]);
+    expect_rust(
+        &[("Paused,", "Paused, Archived,")],
+        &[("rust-variant-added", "types::Status::Archived")],
+    );
+    expect_rust(
+        &[(
+            "Unrecognized(::std::string::String),",
+            "Unrecognized(::serde_json::Value),",
+        )],
+        &[("rust-variant-changed", "types::Status::Unrecognized")],
+    );
+    expect_rust(
+        &[(
+            "GetWorkflowConflict(types::Workflow),",
+            "GetWorkflowConflict(types::Workflow), Gone(types::Status),",
+        )],
+        &[("rust-variant-added-non-exhaustive", "ErrorBody::Gone")],
+    );
+    expect_rust(
+        &[(
+            "#[derive(Clone, Debug)]\n    pub enum Status",
+            "#[derive(Clone, Debug)]\n    #[non_exhaustive]\n    pub enum Status",
+        )],
+        &[("rust-non-exhaustive-added", "types::Status")],
+    );
+    expect_rust(
+        &[("#[non_exhaustive]\npub enum ErrorBody", "pub enum ErrorBody")],
+        &[("rust-non-exhaustive-removed", "ErrorBody")],
+    );
+    // Derived orderings follow the declaration order.
+    let ordered = client(&[(
+        "#[derive(Clone, Debug)]\n    pub enum Status",
+        "#[derive(Clone, Debug, PartialOrd)]\n    pub enum Status",
+    )]);
+    let inserted = ordered.replace(
+        "Active,\n        Paused,",
+        "Active,\n        Archived,\n        Paused,",
+    );
+    let f = ["full", "workflow"];
+    assert_eq!(
+        rust_changes(&ordered, &inserted, &f, &f),
+        [
+            ("rust-variant-added".to_string(), "types::Status::Archived".to_string()),
+            ("rust-variant-order-changed".to_string(), "types::Status".to_string())
+        ]
+    );
+    // Appended at the end: nothing moved.
+    let appended = ordered.replace(
+        "Unrecognized(::std::string::String),\n    }",
+        "Unrecognized(::std::string::String),\n        Archived,\n    }",
+    );
+    assert_eq!(
+        rust_changes(&ordered, &appended, &f, &f),
+        [("rust-variant-added".to_string(), "types::Status::Archived".to_string())]
+    );
+}
+
+#[test]
+fn rust_types_by_name_and_identity() {
+    expect_rust(
+        &[("pub type ExecutionStatus = Status;", "")],
+        &[("rust-type-removed", "types::ExecutionStatus")],
+    );
+    expect_rust(
+        &[(
+            "pub type ExecutionStatus = Status;",
+            "pub type ExecutionStatus = Status; pub type RunStatus = Status;",
+        )],
+        &[("rust-type-added", "types::RunStatus")],
+    );
+    expect_rust(
+        &[(
+            "pub struct Workflow {\n        pub id",
+            "pub struct Workflow<T> {\n        pub t: T,\n        pub id",
+        )],
+        &[
+            ("rust-type-kind-changed", "types::Workflow"),
+            ("rust-field-added", "types::Workflow.t"),
+        ],
+    );
+    // Two names of one type become distinct types, and back.
+    let split = client(&[(
+        "pub type ExecutionStatus = Status;",
+        "#[derive(Clone, Debug)] pub enum ExecutionStatus { Active, Paused, Unrecognized(::std::string::String) }",
+    )]);
+    let f = ["full", "workflow"];
+    assert_eq!(
+        rust_changes(CLIENT, &split, &f, &f),
+        [("rust-type-split".to_string(), "types::Status".to_string())]
+    );
+    assert_eq!(
+        rust_changes(&split, CLIENT, &f, &f),
+        [("rust-types-merged".to_string(), "types::Status".to_string())]
+    );
+    // The canonical name flips between the two names of one type: nothing changes.
+    let flipped = client(&[
+        ("pub enum Status {", "pub enum ExecutionStatus {"),
+        (
+            "pub type ExecutionStatus = Status;",
+            "pub type Status = ExecutionStatus;",
+        ),
+    ]);
+    assert_eq!(rust_changes(CLIENT, &flipped, &f, &f), []);
+}
+
+#[test]
+fn rust_methods_setters_and_responses() {
+    expect_rust(
+        &[(
+            "V: std::convert::TryInto<::std::string::String>,",
+            "V: std::convert::TryInto<i64>,",
+        )],
+        &[("rust-setter-changed", "builder::GetWorkflow::workflow_id")],
+    );
+    expect_rust(
+        &[("pub fn workflow_id<V>", "pub fn id<V>")],
+        &[
+            ("rust-setter-removed", "builder::GetWorkflow::workflow_id"),
+            ("rust-setter-added", "builder::GetWorkflow::id"),
+        ],
+    );
+    expect_rust(
+        &[(
+            "ResponseValue<types::Workflow>, crate::Error",
+            "ResponseValue<types::Status>, crate::Error",
+        )],
+        &[
+            ("rust-response-type-changed", "builder::GetWorkflow::send"),
+            // What `send` returns went from a struct to an enum.
+            ("rust-via-kind-changed", "types::Status"),
+        ],
+    );
+    expect_rust(
+        &[(
+            "pub fn builder() -> builder::Workflow {\n            Default::default()\n        }",
+            "",
+        )],
+        &[("rust-fn-removed", "types::Workflow::builder")],
+    );
+    expect_rust(
+        &[(
+            "pub fn builder() -> builder::Workflow {",
+            "pub fn new() -> Self { todo!() } pub fn builder() -> builder::Workflow {",
+        )],
+        &[("rust-fn-added", "types::Workflow::new")],
+    );
+    expect_rust(
+        &[("[crate::Operation; 1usize]", "[crate::Operation; 2usize]")],
+        &[("rust-fn-changed", "OPERATIONS")],
+    );
+}
+
+#[test]
+fn rust_traits_and_client_methods() {
+    let m = "fn get_workflow(&self) -> builder::GetWorkflow<'_>;";
+    expect_rust(
+        &[(
+            m,
+            "fn get_workflow(&self) -> builder::GetWorkflow<'_>; fn list(&self) -> builder::GetWorkflow<'_>;",
+        )],
+        &[("rust-method-added", "ClientWorkflowExt::list")],
+    );
+    expect_rust(
+        &[(m, "fn get_workflow(&self, id: &str) -> builder::GetWorkflow<'_>;")],
+        &[("rust-method-changed", "ClientWorkflowExt::get_workflow")],
+    );
+    expect_rust(
+        &[(m, "fn fetch_workflow(&self) -> builder::GetWorkflow<'_>;")],
+        &[
+            ("rust-method-removed", "ClientWorkflowExt::get_workflow"),
+            ("rust-method-added", "ClientWorkflowExt::fetch_workflow"),
+        ],
+    );
+    expect_rust(
+        &[("pub trait ClientWorkflowExt {", "pub trait ClientWorkflowExt: Send {")],
+        &[("rust-trait-changed", "ClientWorkflowExt")],
+    );
+    expect_rust(
+        &[
+            ("pub trait ClientWorkflowExt {", "pub trait ClientFlowsExt {"),
+            ("impl ClientWorkflowExt for Client", "impl ClientFlowsExt for Client"),
+        ],
+        &[("rust-trait-renamed", "ClientWorkflowExt")],
+    );
+    expect_rust(
+        &[("pub struct Client {", "pub trait Marker {} pub struct Client {")],
+        &[("rust-trait-added", "Marker")],
+    );
+    let with_marker = client(&[("pub struct Client {", "pub trait Marker {} pub struct Client {")]);
+    let f = ["full", "workflow"];
+    assert_eq!(
+        rust_changes(&with_marker, CLIENT, &f, &f),
+        [("rust-trait-removed".to_string(), "Marker".to_string())]
+    );
+    expect_rust(
+        &[(
+            "#[cfg(feature = \"workflow\")]\npub trait ClientWorkflowExt {",
+            "#[cfg(feature = \"workflow\")]\n#[deprecated]\npub trait ClientWorkflowExt {",
+        )],
+        &[("rust-deprecated", "ClientWorkflowExt")],
+    );
+}
+
+#[test]
+fn rust_impls_and_derives() {
+    expect_rust(
+        &[(
+            "#[derive(Clone, Debug)]\n    pub enum Status",
+            "#[derive(Debug)]\n    pub enum Status",
+        )],
+        &[("rust-impl-removed", "impl Clone for types::Status")],
+    );
+    expect_rust(
+        &[(
+            "#[derive(Clone, Debug)]\n    pub enum Status",
+            "#[derive(Clone, Copy, Debug)]\n    pub enum Status",
+        )],
+        &[("rust-impl-added", "impl Copy for types::Status")],
+    );
+}
+
+#[test]
+fn rust_features_and_cfg() {
+    let all = ["full", "workflow", "executions"];
+    // The trait, builder and types move from `workflow` to `workflows`: one rename.
+    let renamed = CLIENT.replace("feature = \"workflow\"", "feature = \"workflows\"");
+    assert_eq!(
+        rust_changes(CLIENT, &renamed, &all, &["full", "workflows", "executions"]),
+        [("rust-feature-renamed".to_string(), "feature workflow".to_string())]
+    );
+    assert_eq!(
+        rust_changes(CLIENT, CLIENT, &all, &["full", "workflow"]),
+        [("rust-feature-removed".to_string(), "feature executions".to_string())]
+    );
+    assert_eq!(
+        rust_changes(CLIENT, CLIENT, &["full", "workflow"], &all),
+        [("rust-feature-added".to_string(), "feature executions".to_string())]
+    );
+    let gated = CLIENT.replace(
+        "#[derive(Clone, Debug)]\n    pub enum Status",
+        "#[cfg(feature = \"workflow\")]\n    #[derive(Clone, Debug)]\n    pub enum Status",
+    );
+    assert_eq!(
+        rust_changes(CLIENT, &gated, &all, &all),
+        [("rust-cfg-narrowed".to_string(), "types::Status".to_string())]
+    );
+    let either = gated.replace(
+        "#[cfg(feature = \"workflow\")]\n    #[derive(Clone, Debug)]\n    pub enum Status",
+        "#[cfg(any(feature = \"workflow\", feature = \"executions\"))]\n    #[derive(Clone, Debug)]\n    pub enum Status",
+    );
+    assert_eq!(
+        rust_changes(&gated, &either, &all, &all),
+        [("rust-cfg-widened".to_string(), "types::Status".to_string())]
+    );
+}
+
+/// The response type was renamed: what code using the value sees is compared field by field.
+#[test]
+fn rust_follows_renamed_types_from_each_method() {
+    let renamed = client(&[
+        (
+            "ResponseValue<types::Workflow>, crate::Error",
+            "ResponseValue<types::GetWorkflowResponse>, crate::Error",
+        ),
+        (
+            "pub type WorkflowStatus = Status;",
+            "pub type WorkflowStatus = Status;\n    #[derive(Clone, Debug)] pub struct GetWorkflowResponse { pub id: ::std::string::String, pub status: GetWorkflowResponseStatus, pub version: i64 }\n    #[derive(Clone, Debug)] pub enum GetWorkflowResponseStatus { Active, Archived }\n    #[derive(Clone, Debug)] pub struct Wrapper { pub status: GetWorkflowResponseStatus }",
+        ),
+    ]);
+    let f = ["full", "workflow"];
+    let got: Vec<(String, String)> = rust_changes(CLIENT, &renamed, &f, &f)
+        .into_iter()
+        .filter(|(r, _)| r.starts_with("rust-via-"))
+        .collect();
+    let want = [
+        ("rust-via-field-added", "types::GetWorkflowResponse.version"),
+        ("rust-via-field-removed", "types::Workflow.name"),
+        ("rust-via-field-type-changed", "types::GetWorkflowResponse.id"),
+        ("rust-via-variant-added", "types::GetWorkflowResponseStatus::Archived"),
+        ("rust-via-variant-removed", "types::Status::Paused"),
+        ("rust-via-variant-removed", "types::Status::Unrecognized"),
+    ];
+    assert_eq!(got, want.map(|(r, p)| (r.to_string(), p.to_string())));
+    let kind = client(&[
+        (
+            "ResponseValue<types::Workflow>, crate::Error",
+            "ResponseValue<types::Item>, crate::Error",
+        ),
+        (
+            "pub type WorkflowStatus = Status;",
+            "pub type WorkflowStatus = Status; pub enum Item { A }",
+        ),
+    ]);
+    assert!(
+        rust_changes(CLIENT, &kind, &f, &f).contains(&("rust-via-kind-changed".to_string(), "types::Item".to_string()))
+    );
+}
+
+#[test]
+fn every_rust_rule_has_a_fixture() {
+    let source = include_str!("diff_rules.rs");
+    for r in rules::RUST {
+        assert!(
+            source.contains(&format!("(\"{}\"", r.id)),
+            "rule {} has no fixture",
+            r.id
+        );
+    }
+}
+
+/// The spec-level fixtures, generated for real: the Rust section names the generated items.
+#[test]
+fn rust_effect_is_measured_on_the_generated_code() {
+    let optional_id = with_item(item(
+        json!({ "id": { "type": "string" }, "name": { "type": "string" } }),
+        json!(["name"]),
+    ));
+    let report = diff::diff_with_rust(&input(optional_id), &input(with_item(base_item()))).unwrap();
+    let rust = report.rust.unwrap();
+    let c = rust
+        .changes
+        .iter()
+        .find(|c| c.rule == "rust-field-became-required")
+        .unwrap_or_else(|| panic!("{:#?}", rust.changes));
+    assert_eq!(c.path, "types::Item.id");
+    assert_eq!(
+        (c.old.as_deref(), c.new.as_deref()),
+        (Some("Option<String>"), Some("String"))
+    );
+    assert_eq!(c.methods, ["get_item"]);
+    assert_eq!(rust.semver, "major");
+
+    let renamed = diff::diff_with_rust(
+        &input(tagged("Execution", "Execution", "Workflow")),
+        &input(tagged("Executions", "Executions", "Workflow")),
+    )
+    .unwrap()
+    .rust
+    .unwrap();
+    let rules: Vec<(&str, &str)> = renamed
+        .changes
+        .iter()
+        .filter(|c| c.semver == diff::Semver::Major)
+        .map(|c| (c.rule, c.path.as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("rust-trait-renamed", "ClientExecutionExt"),
+            ("rust-feature-renamed", "feature execution")
+        ]
+    );
+
+    // Nothing the compiler sees: a description.
+    let mut described = with_item(base_item());
+    described["components"]["schemas"]["item"]["description"] = json!("An item.");
+    let same = diff::diff_with_rust(&input(with_item(base_item())), &input(described)).unwrap();
+    let doc_only: Vec<_> = same.rust.unwrap().changes.into_iter().map(|c| c.rule).collect();
+    assert!(doc_only.is_empty(), "{doc_only:?}");
 }

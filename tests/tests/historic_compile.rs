@@ -1,5 +1,5 @@
 //! The clients generated from the oldest and the newest spec in spec/history/ compile (the pinned
-//! one is the n8n-api crate itself). Each is written as a standalone crate by
+//! one is the n8n-api crate itself; which releases those are is read from the directory). Each is written as a standalone crate by
 //! `cargo xtask generate --spec FILE --out DIR` and built with cargo.
 
 use std::process::Command;
@@ -34,8 +34,25 @@ fn build(version: &str) {
     );
 }
 
+/// The releases in spec/history/, oldest first (by their version numbers).
+fn history() -> Vec<String> {
+    let mut versions: Vec<String> = std::fs::read_dir(root().join("spec/history"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let key = |v: &String| {
+        v.split(['.', '-'])
+            .map(|p| p.parse::<u64>().unwrap_or(0))
+            .collect::<Vec<_>>()
+    };
+    versions.sort_by_key(key);
+    versions
+}
+
 #[test]
 fn oldest_and_newest_historic_clients_compile() {
-    build("0.196.0");
-    build("2.41.3");
+    let h = history();
+    assert!(h.len() >= 2, "spec/history/ holds {h:?}");
+    build(&h[0]);
+    build(&h[h.len() - 1]);
 }

@@ -12,9 +12,15 @@ use crate::root;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which benchmark (default: all).
+    /// Which benchmark (default: all but `semver`).
     #[arg(value_enum, default_value = "all")]
     which: Which,
+    /// semver: release pairs to check, `OLD:NEW,...` (default: 2.24.0:2.35.0,2.35.0:2.40.7,2.40.7:2.41.3).
+    #[arg(long, value_name = "PAIRS", value_delimiter = ',')]
+    pairs: Vec<String>,
+    /// semver: also write the markdown table to this file.
+    #[arg(long, value_name = "FILE")]
+    write: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,8 +33,12 @@ enum Which {
     Memory,
     /// Clean debug build of the crate: default, one tag, full, vs plain progenitor output.
     Compile,
-    /// `cargo xtask diff` on 2.35.0 -> 2.40.7 (release), vs api-smart-diff (npm) on the same pair.
+    /// `cargo xtask diff` on 2.35.0 -> 2.40.7 (release): the spec-level diff vs api-smart-diff
+    /// (npm) on the same pair, the full diff with the Rust effect vs one generation.
     Diff,
+    /// The Rust verdicts of `cargo xtask diff` against cargo-semver-checks on real release pairs
+    /// (slow: minutes per pair; not part of `all`).
+    Semver,
     All,
 }
 
@@ -106,7 +116,28 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if all || args.which == Which::Compile {
         ok &= compile()?;
     }
+    if args.which == Which::Semver {
+        ok &= semver(&args.pairs, args.write.as_deref())?;
+    }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn semver(pairs: &[String], write: Option<&Path>) -> Result<bool> {
+    let pairs: Vec<(String, String)> = if pairs.is_empty() {
+        crate::semver::PAIRS
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    } else {
+        pairs
+            .iter()
+            .map(|p| match p.split_once(':') {
+                Some((a, b)) => Ok((a.to_string(), b.to_string())),
+                None => bail!("`{p}`: a pair is OLD:NEW, e.g. 2.35.0:2.40.7"),
+            })
+            .collect::<Result<_>>()?
+    };
+    crate::semver::run(&pairs, write)
 }
 
 /// Seconds of a clean build of package `pkg` in `dir` (its dependencies already built).

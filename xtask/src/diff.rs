@@ -1,18 +1,19 @@
-//! `cargo xtask diff OLD NEW [--format text|markdown|json] [--fail-on breaking|warning]`
+//! `cargo xtask diff OLD NEW [--format F] [--fail-on L] [--level L] [--ignore FILE] [--spec-only]`
 //! and `cargo xtask diff --rules`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
-use n8n_api_codegen::diff::{self, Format, Input, Level};
+use anyhow::{Context, Result, bail};
+use n8n_api_codegen::diff::{self, Format, Input, Level, ci::Ignore};
 use n8n_api_codegen::{fetch, load};
 
 use crate::root;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The old spec: a file, or an n8n version (fetched with npm once, then cached).
+    /// The old spec: a file, or an n8n version (spec/, spec/history/, else fetched with npm once).
     #[arg(required_unless_present = "rules")]
     old: Option<String>,
     /// The new spec: a file, or an n8n version.
@@ -20,9 +21,19 @@ pub struct Args {
     new: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: FormatArg,
-    /// Exit 1 when a change at this level (or above) is found.
+    /// Exit 1 when a change at this level or above remains (after --ignore). A semver-major
+    /// change of the Rust client counts as breaking, a minor one as info.
     #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
+    fail_on: Option<LevelArg>,
+    /// Show only changes at this level or above (the exit status still counts all of them).
+    #[arg(long, value_enum)]
+    level: Option<LevelArg>,
+    /// Accepted changes: lines of `RULE LOCATION # REASON` (LOCATION may end with `*`).
+    #[arg(long, value_name = "FILE")]
+    ignore: Option<PathBuf>,
+    /// Compare the specs only: do not generate both clients (no Rust section, much faster).
+    #[arg(long)]
+    spec_only: bool,
     /// List the rules (id, level, effect on Rust code, doc) and exit.
     #[arg(long)]
     rules: bool,
@@ -33,41 +44,90 @@ enum FormatArg {
     Text,
     Markdown,
     Json,
+    /// JUnit XML: a test case per change, failing at --fail-on (default: breaking).
+    Junit,
+    /// GitHub Actions annotations (::error, ::warning, ::notice).
+    Github,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum FailOn {
+enum LevelArg {
     Breaking,
     Warning,
+    Info,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Level {
+        match l {
+            LevelArg::Breaking => Level::Breaking,
+            LevelArg::Warning => Level::Warning,
+            LevelArg::Info => Level::Info,
+        }
+    }
+}
+
+fn print_rules() {
+    println!("{:<40} {:<9} {:<9} doc", "rule", "level", "rust");
+    for r in diff::rules::ALL {
+        let rust = match r.rust {
+            diff::RustEffect::Breaking => "breaking",
+            diff::RustEffect::Additive => "additive",
+            diff::RustEffect::None => "none",
+        };
+        println!("{:<40} {:<9} {:<9} {}", r.id, r.level.as_str(), rust, r.doc);
+    }
+    println!(
+        "\nmeasured on the generated clients:\n{:<40} {:<9} doc",
+        "rule", "semver"
+    );
+    for r in diff::rules::RUST {
+        println!("{:<40} {:<9} {}", r.id, r.semver.as_str(), r.doc);
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
+fn emit(text: &str) -> Result<()> {
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
     if args.rules {
-        println!("{:<40} {:<9} {:<9} doc", "rule", "level", "rust");
-        for r in diff::rules::ALL {
-            let rust = match r.rust {
-                diff::RustEffect::Breaking => "breaking",
-                diff::RustEffect::Additive => "additive",
-                diff::RustEffect::None => "none",
-            };
-            println!("{:<40} {:<9} {:<9} {}", r.id, r.level.as_str(), rust, r.doc);
-        }
+        print_rules();
         return Ok(ExitCode::SUCCESS);
     }
+    // Read the ignore file first: a bad line fails before any work.
+    let ignore = args.ignore.as_deref().map(Ignore::read).transpose()?;
     let old = input(args.old.as_deref().expect("clap requires OLD"))?;
     let new = input(args.new.as_deref().expect("clap requires NEW"))?;
-    let report = diff::diff(&old, &new);
+    let mut report = if args.spec_only {
+        diff::diff(&old, &new)
+    } else {
+        diff::diff_with_rust(&old, &new)
+            .context("generating both clients to compare them (--spec-only compares the specs alone)")?
+    };
+    if let Some(ignore) = &ignore {
+        report.apply_ignore(ignore);
+        for stale in ignore.unused(&report) {
+            eprintln!("warning: ignore entry {stale} matched no change");
+        }
+    }
+    let fail_on: Option<Level> = args.fail_on.map(Level::from);
+    let failed = fail_on.is_some_and(|l| report.fails_at(l));
+    if let Some(l) = args.level {
+        report.retain_level(l.into());
+    }
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Json => Format::Json,
+        FormatArg::Junit => Format::Junit(fail_on.unwrap_or(Level::Breaking)),
+        FormatArg::Github => Format::Github,
     };
-    print!("{}", diff::render(&report, format));
-    let failed = match args.fail_on {
-        Some(FailOn::Breaking) => report.changes.iter().any(|c| c.level == Level::Breaking),
-        Some(FailOn::Warning) => report.changes.iter().any(|c| c.level <= Level::Warning),
-        None => false,
-    };
+    emit(&diff::render(&report, format))?;
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
@@ -100,7 +160,9 @@ pub fn input(arg: &str) -> Result<Input> {
     })
 }
 
-fn spec_dir_for(version: &str) -> Result<PathBuf> {
+/// The directory holding the spec of n8n `version`: spec/ or spec/history/VERSION when they
+/// hold it (by their lock), else the spec cache.
+pub fn spec_dir_for(version: &str) -> Result<PathBuf> {
     let root = root();
     for dir in [root.join("spec"), root.join("spec/history").join(version)] {
         if fetch::Lock::read(&dir).is_ok_and(|l| l.n8n_version.as_deref() == Some(version)) {

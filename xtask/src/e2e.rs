@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use crate::{n8n, root};
 
 pub fn run() -> Result<()> {
-    eprintln!("==> end-to-end tests against a real n8n {}", n8n::N8N_VERSION);
+    eprintln!("==> end-to-end tests against a real n8n {}", n8n::n8n_version()?);
     let t = Instant::now();
     // Ctrl-C: stop n8n before leaving (it has a process group of its own).
     let _ = ctrlc::set_handler(|| {

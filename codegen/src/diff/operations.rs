@@ -175,6 +175,7 @@ pub(super) fn compare(sd: &mut SchemaDiff, old_doc: &Value, new_doc: &Value, o: 
             format!("required scope {} -> {}", scope(o.op), scope(n.op)),
         );
     }
+    super::security::operation(old_doc, new_doc, o.op, n.op, n, out);
     parameters(sd, old_doc, new_doc, o, n, out);
     request_body(sd, old_doc, new_doc, o, n, out);
     responses(sd, old_doc, new_doc, o, n, out);
@@ -219,6 +220,9 @@ fn params<'a>(doc: &'a Value, op: &Op<'a>) -> BTreeMap<(String, String), &'a Val
 
 fn param_rule(r: &'static Rule) -> &'static Rule {
     match r.id {
+        "property-default-added" => &rules::PARAMETER_DEFAULT_ADDED,
+        "property-default-changed" => &rules::PARAMETER_DEFAULT_CHANGED,
+        "property-deprecated" => &rules::PARAMETER_DEPRECATED,
         "request-property-type-changed" | "request-union-narrowed" | "request-property-became-not-nullable" => {
             &rules::PARAMETER_TYPE_CHANGED
         }
@@ -261,6 +265,15 @@ fn parameters(sd: &mut SchemaDiff, old_doc: &Value, new_doc: &Value, o: &Op, n: 
             }
             Some(q) => {
                 let label = format!("{loc} parameter {}", name_of(q));
+                let deprecated = |p: &Value| p.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
+                if !deprecated(p) && deprecated(q) {
+                    out.push(Change::new(
+                        &rules::PARAMETER_DEPRECATED,
+                        Some(n),
+                        label.clone(),
+                        format!("{label} is deprecated"),
+                    ));
+                }
                 if !required(p) && required(q) {
                     out.push(Change::new(
                         &rules::PARAMETER_BECAME_REQUIRED,
@@ -287,7 +300,8 @@ fn parameters(sd: &mut SchemaDiff, old_doc: &Value, new_doc: &Value, o: &Op, n: 
                             format!("{label}: {}", f.location)
                         };
                         let message = f.message.replace("the body", &label);
-                        out.push(Change::new(param_rule(f.rule), Some(n), location, message));
+                        let rule = param_rule(f.rule);
+                        out.push(Change::new(rule, Some(n), location, message).ignored_by_server(f.ignored_by_server));
                     }
                 }
             }
@@ -339,7 +353,7 @@ fn push_findings(found: Vec<Finding>, prefix: &str, n: &Op, out: &mut Vec<Change
             format!("{prefix}: {}", f.location)
         };
         let message = f.message.replacen("the body", &format!("the {prefix}"), 1);
-        out.push(Change::new(f.rule, Some(n), location, message));
+        out.push(Change::new(f.rule, Some(n), location, message).ignored_by_server(f.ignored_by_server));
     }
 }
 
@@ -380,6 +394,14 @@ fn request_body(sd: &mut SchemaDiff, old_doc: &Value, new_doc: &Value, o: &Op, n
                     "the request body is now required".into(),
                 ));
             }
+            if required(old_doc, a) && !required(new_doc, b) {
+                out.push(Change::new(
+                    &rules::REQUEST_BODY_BECAME_OPTIONAL,
+                    Some(n),
+                    "request body".into(),
+                    "the request body is optional now".into(),
+                ));
+            }
             let (oc, nc) = (content(old_doc, a), content(new_doc, b));
             let common: Vec<&String> = oc.keys().filter(|k| nc.contains_key(*k)).collect();
             if common.is_empty() {
@@ -414,6 +436,10 @@ fn keys(m: &BTreeMap<String, Value>) -> String {
     }
 }
 
+fn is_error_status(status: &str) -> bool {
+    status.starts_with('4') || status.starts_with('5') || status == "default"
+}
+
 fn responses(sd: &mut SchemaDiff, old_doc: &Value, new_doc: &Value, o: &Op, n: &Op, out: &mut Vec<Change>) {
     let empty = serde_json::Map::new();
     let or = o.op.get("responses").and_then(Value::as_object).unwrap_or(&empty);
@@ -427,9 +453,17 @@ fn responses(sd: &mut SchemaDiff, old_doc: &Value, new_doc: &Value, o: &Op, n: &
                     format!("response {status}"),
                     format!("status {status} is no longer returned"),
                 ));
+            } else if is_error_status(status) {
+                out.push(Change::new(
+                    &rules::ERROR_STATUS_REMOVED,
+                    Some(n),
+                    format!("response {status}"),
+                    format!("error status {status} is no longer documented"),
+                ));
             }
             continue;
         };
+        headers(old_doc, new_doc, ov, nv, status, n, out);
         let (oc, nc) = (content(old_doc, ov), content(new_doc, nv));
         if status.starts_with('2') && !oc.is_empty() && oc.keys().all(|k| !nc.contains_key(k)) {
             out.push(Change::new(
@@ -448,5 +482,45 @@ fn responses(sd: &mut SchemaDiff, old_doc: &Value, new_doc: &Value, o: &Op, n: &
             sd.compare(a, b, Side::Response, "", &mut found);
             push_findings(found, &format!("response {status} body"), n, out);
         }
+    }
+    for status in nr.keys().filter(|s| !or.contains_key(*s) && is_error_status(s)) {
+        let typed = !content(new_doc, &nr[status]).is_empty();
+        out.push(Change::new(
+            &rules::ERROR_STATUS_ADDED,
+            Some(n),
+            format!("response {status}"),
+            format!(
+                "error status {status} is documented now{}",
+                if typed { " (with a body)" } else { "" }
+            ),
+        ));
+    }
+}
+
+/// Response headers by (case-insensitive) name.
+fn headers(old_doc: &Value, new_doc: &Value, ov: &Value, nv: &Value, status: &str, n: &Op, out: &mut Vec<Change>) {
+    let names = |doc: &Value, v: &Value| -> BTreeSet<String> {
+        resolve(doc, v)
+            .get("headers")
+            .and_then(Value::as_object)
+            .map(|h| h.keys().map(|k| k.to_ascii_lowercase()).collect())
+            .unwrap_or_default()
+    };
+    let (a, b) = (names(old_doc, ov), names(new_doc, nv));
+    for h in a.difference(&b) {
+        out.push(Change::new(
+            &rules::RESPONSE_HEADER_REMOVED,
+            Some(n),
+            format!("response {status} header {h}"),
+            format!("response {status} no longer documents the header {h}"),
+        ));
+    }
+    for h in b.difference(&a) {
+        out.push(Change::new(
+            &rules::RESPONSE_HEADER_ADDED,
+            Some(n),
+            format!("response {status} header {h}"),
+            format!("response {status} documents a new header {h}"),
+        ));
     }
 }

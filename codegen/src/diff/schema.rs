@@ -22,6 +22,9 @@ pub struct Finding {
     pub rule: &'static Rule,
     pub location: String,
     pub message: String,
+    /// Why the change does not matter in this direction (a readOnly property of a request, a
+    /// writeOnly one of a response): reported at level info whatever the rule says.
+    pub ignored_by_server: Option<&'static str>,
 }
 
 /// Compares schemas of two documents.
@@ -54,6 +57,7 @@ fn relocate(f: &Finding, at: &str) -> Finding {
         rule: f.rule,
         location,
         message,
+        ignored_by_server: f.ignored_by_server,
     }
 }
 
@@ -127,6 +131,7 @@ impl<'a> SchemaDiff<'a> {
             rule,
             location: at.to_string(),
             message,
+            ignored_by_server: None,
         });
     }
 
@@ -200,6 +205,15 @@ impl<'a> SchemaDiff<'a> {
                 format!("{where_} no longer accepts null"),
             );
         }
+        if !req && on && !nn {
+            Self::push(
+                out,
+                &rules::RESPONSE_PROPERTY_BECAME_NOT_NULLABLE,
+                at,
+                format!("{where_} is never null now"),
+            );
+        }
+        annotations(o, n, at, &where_, out);
 
         // Unions (a plain schema counts as a union of one).
         if alternatives(o).is_some() || alternatives(n).is_some() {
@@ -432,6 +446,7 @@ impl<'a> SchemaDiff<'a> {
         let req = side == Side::Request;
         for (name, os) in op {
             let loc = join(at, name);
+            let first = out.len();
             match np.get(name) {
                 None if req => Self::push(
                     out,
@@ -462,34 +477,88 @@ impl<'a> SchemaDiff<'a> {
                             format!("`{loc}` may now be absent: a client that expects it fails to decode"),
                         );
                     }
+                    if !req && !or.contains(name) && nr.contains(name) {
+                        Self::push(
+                            out,
+                            &rules::RESPONSE_PROPERTY_BECAME_REQUIRED,
+                            &loc,
+                            format!("`{loc}` is always present now"),
+                        );
+                    }
+                    if req && or.contains(name) && !nr.contains(name) {
+                        Self::push(
+                            out,
+                            &rules::REQUEST_PROPERTY_BECAME_OPTIONAL,
+                            &loc,
+                            format!("`{loc}` is optional now"),
+                        );
+                    }
+                    self.access_changed(os, ns, side, &loc, out);
                     self.compare(os, ns, side, &loc, out);
                 }
             }
-        }
-        for name in np.keys().filter(|k| !op.contains_key(*k)) {
-            let loc = join(at, name);
-            if !req {
-                Self::push(
-                    out,
-                    &rules::RESPONSE_PROPERTY_ADDED,
-                    &loc,
-                    format!("`{loc}` was added to the response"),
-                );
-            } else if nr.contains(name) {
-                Self::push(
-                    out,
-                    &rules::REQUEST_PROPERTY_ADDED_REQUIRED,
-                    &loc,
-                    format!("`{loc}` is a new required property"),
-                );
-            } else {
-                Self::push(
-                    out,
-                    &rules::REQUEST_PROPERTY_ADDED_OPTIONAL,
-                    &loc,
-                    format!("`{loc}` is a new optional property"),
-                );
+            let ignored = self.ignored_by_server(Some(os), np.get(name), side);
+            for f in &mut out[first..] {
+                if ignored.is_some() && !is_access_rule(f.rule) {
+                    f.ignored_by_server = ignored;
+                }
             }
+        }
+        for (name, ns) in np.iter().filter(|(k, _)| !op.contains_key(*k)) {
+            let loc = join(at, name);
+            let first = out.len();
+            Self::push_added(side, nr.contains(name), &loc, out);
+            let ignored = self.ignored_by_server(None, Some(ns), side);
+            for f in &mut out[first..] {
+                f.ignored_by_server = ignored;
+            }
+        }
+    }
+
+    fn push_added(side: Side, required: bool, loc: &str, out: &mut Vec<Finding>) {
+        let (rule, message) = match (side, required) {
+            (Side::Response, _) => (&rules::RESPONSE_PROPERTY_ADDED, "was added to the response"),
+            (Side::Request, true) => (&rules::REQUEST_PROPERTY_ADDED_REQUIRED, "is a new required property"),
+            (Side::Request, false) => (&rules::REQUEST_PROPERTY_ADDED_OPTIONAL, "is a new optional property"),
+        };
+        Self::push(out, rule, loc, format!("`{loc}` {message}"));
+    }
+
+    /// A property became readOnly (requests) or writeOnly (responses).
+    fn access_changed(&self, os: &Value, ns: &Value, side: Side, loc: &str, out: &mut Vec<Finding>) {
+        let (ro, wo) = (
+            |d: &Value, s: &Value| flag(d, s, "readOnly"),
+            |d: &Value, s: &Value| flag(d, s, "writeOnly"),
+        );
+        match side {
+            Side::Request if !ro(self.old_doc, os) && ro(self.new_doc, ns) => Self::push(
+                out,
+                &rules::REQUEST_PROPERTY_BECAME_READ_ONLY,
+                loc,
+                format!("`{loc}` is readOnly now: the server ignores it in requests"),
+            ),
+            Side::Response if !wo(self.old_doc, os) && wo(self.new_doc, ns) => Self::push(
+                out,
+                &rules::RESPONSE_PROPERTY_BECAME_WRITE_ONLY,
+                loc,
+                format!("`{loc}` is writeOnly now: responses no longer carry it"),
+            ),
+            _ => {}
+        }
+    }
+
+    /// Why changes to this property do not reach the other side: it is readOnly (in a request)
+    /// or writeOnly (in a response) in the old or the new spec.
+    fn ignored_by_server(&self, old: Option<&Value>, new: Option<&Value>, side: Side) -> Option<&'static str> {
+        let key = match side {
+            Side::Request => "readOnly",
+            Side::Response => "writeOnly",
+        };
+        let hit = old.is_some_and(|o| flag(self.old_doc, o, key)) || new.is_some_and(|n| flag(self.new_doc, n, key));
+        match (hit, side) {
+            (false, _) => None,
+            (true, Side::Request) => Some("readOnly: the server ignores it in requests"),
+            (true, Side::Response) => Some("writeOnly: responses never carry it"),
         }
     }
 
@@ -548,6 +617,42 @@ impl<'a> SchemaDiff<'a> {
                 self.compare(ov, nv, side, at, out);
             }
         }
+    }
+}
+
+/// `key: true` on the schema or on what its `$ref` names.
+fn flag(doc: &Value, s: &Value, key: &str) -> bool {
+    let t = Value::Bool(true);
+    s.get(key) == Some(&t) || resolve(doc, s).0.get(key) == Some(&t)
+}
+
+fn is_access_rule(r: &Rule) -> bool {
+    r.id == rules::REQUEST_PROPERTY_BECAME_READ_ONLY.id || r.id == rules::RESPONSE_PROPERTY_BECAME_WRITE_ONLY.id
+}
+
+/// `deprecated` and `default` of one schema against the other.
+fn annotations(o: &Value, n: &Value, at: &str, where_: &str, out: &mut Vec<Finding>) {
+    let deprecated = |s: &Value| s.get("deprecated") == Some(&Value::Bool(true));
+    if !deprecated(o) && deprecated(n) {
+        SchemaDiff::push(out, &rules::PROPERTY_DEPRECATED, at, format!("{where_} is deprecated"));
+    }
+    match (o.get("default"), n.get("default")) {
+        (None, Some(d)) => SchemaDiff::push(
+            out,
+            &rules::PROPERTY_DEFAULT_ADDED,
+            at,
+            format!("{where_} defaults to {d}"),
+        ),
+        (Some(a), b) if Some(a) != b => SchemaDiff::push(
+            out,
+            &rules::PROPERTY_DEFAULT_CHANGED,
+            at,
+            format!(
+                "{where_} default {a} -> {}",
+                b.map(Value::to_string).unwrap_or_else(|| "none".into())
+            ),
+        ),
+        _ => {}
     }
 }
 

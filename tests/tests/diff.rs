@@ -44,18 +44,20 @@ fn n8n_2_24_0_to_2_35_0() {
 fn n8n_2_35_0_to_2_40_7() {
     let r = report("2.35.0", "2.40.7");
     let rust = r.rust.as_ref().unwrap();
-    // The workflow `id` of GET /workflows items is always present now: `String`, no longer
-    // `Option<String>`, for code that reads it.
-    let id = rust
+    // A credential's `createdAt` in GET /credentials items is always present now: `DateTime`,
+    // no longer `Option<DateTime>`, for code that reads it. (The workflow `id` that changed the
+    // same way for the generator of 2.35.0's time is `String` in both clients now: the
+    // `resource-types` rule already makes 2.35.0's read-only workflow id required.)
+    let created = rust
         .changes
         .iter()
-        .find(|c| c.message.contains("`get_workflows` response `.data[].id`"))
-        .expect("the id of GET /workflows items");
+        .find(|c| c.message.contains("`get_credentials` response `.data[].created_at`"))
+        .expect("the createdAt of GET /credentials items");
     assert_eq!(
-        (id.old.as_deref(), id.new.as_deref()),
-        (Some("Option<String>"), Some("String"))
+        (created.old.as_deref(), created.new.as_deref()),
+        (Some("Option<DateTime<Utc>>"), Some("DateTime<Utc>"))
     );
-    assert_eq!(id.semver, diff::Semver::Major);
+    assert_eq!(created.semver, diff::Semver::Major);
     let feature = rust.changes.iter().find(|c| c.rule == "rust-feature-renamed").unwrap();
     assert_eq!(
         (feature.old.as_deref(), feature.new.as_deref()),

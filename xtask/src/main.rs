@@ -12,6 +12,7 @@ mod diff;
 mod e2e;
 mod generate;
 mod n8n;
+mod old_client;
 mod semver;
 mod spec;
 mod test;

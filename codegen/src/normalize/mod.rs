@@ -19,6 +19,7 @@ mod extra_properties;
 pub mod field_markers;
 mod integer_parameters;
 mod multipart_bodies;
+mod numeric_ids;
 mod operation_ids;
 mod path_ids;
 mod read_only_properties;
@@ -69,6 +70,7 @@ pub const RULES: &[Rule] = &[
     closed_objects::RULE,
     extra_properties::RULE,
     disjoint_any_of::RULE,
+    numeric_ids::RULE,
     string_constraints::RULE,
     integer_parameters::RULE,
     boolean_parameters::RULE,

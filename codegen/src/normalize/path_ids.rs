@@ -3,7 +3,7 @@
 //! returns a `String` and wants a `NonZeroU64` back: an id read from a list cannot be passed to
 //! the next call without parsing it.
 //!
-//! A path parameter typed `integer` that addresses the items of a collection whose responses give
+//! A path parameter typed `integer` (or `number`, as up to n8n 2.35) that addresses the items of a collection whose responses give
 //! the item's `id` as a string becomes a string parameter (n8n reads path segments as text; the
 //! ids it sends back are the ones to use).
 
@@ -38,13 +38,18 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) else {
             return;
         };
-        if schema.get("type").and_then(Value::as_str) == Some("integer") {
+        let old = schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if old == "integer" || old == "number" {
             schema.insert("type".into(), "string".into());
             for k in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "format"] {
                 schema.shift_remove(k);
             }
             log.change(format!(
-                "{pointer} (`{name}`): integer -> string, as responses give the id"
+                "{pointer} (`{name}`): {old} -> string, as responses give the id"
             ));
         }
     });
@@ -61,7 +66,10 @@ fn string_id_params(doc: &Value) -> BTreeSet<String> {
         for param in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
             let Some(param) = resolve(doc, param) else { continue };
             let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
-            let integer = param.pointer("/schema/type").and_then(Value::as_str) == Some("integer");
+            let integer = matches!(
+                param.pointer("/schema/type").and_then(Value::as_str),
+                Some("integer" | "number")
+            );
             if param.get("in").and_then(Value::as_str) != Some("path") || !integer {
                 continue;
             }

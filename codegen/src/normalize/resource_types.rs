@@ -413,7 +413,10 @@ fn merge(doc: &Value, parts: &[&Value]) -> Value {
         out
     } else {
         let mut out = resolved[0].clone();
-        if is_type(&out, "string") && resolved.iter().any(|p| is_type(p, "number") || is_type(p, "integer")) {
+        let lenient = |p: &&Value| {
+            is_type(p, "number") || is_type(p, "integer") || p.get(LENIENT_EXTENSION) == Some(&Value::Bool(true))
+        };
+        if is_type(&out, "string") && resolved.iter().any(lenient) {
             out[LENIENT_EXTENSION] = Value::Bool(true);
         }
         out

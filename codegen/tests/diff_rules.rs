@@ -1131,6 +1131,23 @@ fn rust_traits_and_client_methods() {
         )],
         &[("rust-method-added", "ClientWorkflowExt::list")],
     );
+    // A sealed trait (the generated tag traits are): a new method breaks nobody.
+    expect_rust(
+        &[
+            (
+                "pub trait ClientWorkflowExt {",
+                "pub trait ClientWorkflowExt: sealed::Sealed {",
+            ),
+            (
+                m,
+                "fn get_workflow(&self) -> builder::GetWorkflow<'_>; fn list(&self) -> builder::GetWorkflow<'_>;",
+            ),
+        ],
+        &[
+            ("rust-trait-changed", "ClientWorkflowExt"),
+            ("rust-sealed-method-added", "ClientWorkflowExt::list"),
+        ],
+    );
     expect_rust(
         &[(m, "fn get_workflow(&self, id: &str) -> builder::GetWorkflow<'_>;")],
         &[("rust-method-changed", "ClientWorkflowExt::get_workflow")],

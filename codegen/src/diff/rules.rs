@@ -191,6 +191,7 @@ rust_rules! {
     RUST_TRAIT_CHANGED = ("rust-trait-changed", Major, "a trait's generics or supertraits changed");
     RUST_METHOD_REMOVED = ("rust-method-removed", Major, "a client method (a method of a public trait) is gone");
     RUST_METHOD_ADDED = ("rust-method-added", Major, "a method without default in a public trait (code implementing the trait stops compiling)");
+    RUST_SEALED_METHOD_ADDED = ("rust-sealed-method-added", Minor, "a method in a sealed public trait (no other crate implements it: a new operation)");
     RUST_METHOD_CHANGED = ("rust-method-changed", Major, "a client method's signature changed");
     RUST_TYPE_REMOVED = ("rust-type-removed", Major, "a public type name (struct, enum or alias) is gone");
     RUST_TYPE_ADDED = ("rust-type-added", Minor, "a new public type name");

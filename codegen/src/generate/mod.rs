@@ -30,6 +30,7 @@ mod prune_builders;
 mod read_modify_write;
 mod release;
 mod request_bounds;
+mod sealed_traits;
 mod surface;
 mod syntax;
 pub use surface::surface;
@@ -71,6 +72,7 @@ pub fn generate(doc: &Value, n8n_version: Option<&str>) -> Result<Generated> {
             .map_err(|e| Error::Format(e.to_string()))?
             .items,
     );
+    sealed_traits::apply(&mut file);
     release::apply(&mut file, n8n_version);
     features::apply(&mut file, &operations);
     let types = count_types(&file);

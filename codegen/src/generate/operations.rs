@@ -42,10 +42,9 @@ fn operation_table(operations: &[Operation]) -> TokenStream {
             }
         }
     });
-    let n = operations.len();
     quote! {
         /// Every operation of the spec this client was generated from, in spec order.
-        pub static OPERATIONS: [crate::Operation; #n] = [#(#rows),*];
+        pub static OPERATIONS: &[crate::Operation] = &[#(#rows),*];
     }
 }
 

@@ -247,6 +247,8 @@ impl<'a> Cmp<'a> {
                 let path = format!("{u}::{m}");
                 let rule = if nm.has_default {
                     &r::RUST_FN_ADDED
+                } else if nd.sealed {
+                    &r::RUST_SEALED_METHOD_ADDED
                 } else {
                     &r::RUST_METHOD_ADDED
                 };

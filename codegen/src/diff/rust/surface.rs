@@ -58,6 +58,8 @@ pub struct TraitDef {
     pub header: String,
     pub enabled: Enabled,
     pub deprecated: bool,
+    /// It has a supertrait named `Sealed`: no other crate can implement it.
+    pub sealed: bool,
     pub methods: BTreeMap<String, Member>,
 }
 
@@ -331,10 +333,14 @@ impl Reader {
                 format!(": {}", compact(&t.supertraits))
             }
         );
+        let sealed = t.supertraits.iter().any(|b| {
+            matches!(b, syn::TypeParamBound::Trait(tb) if tb.path.segments.last().is_some_and(|s| s.ident == "Sealed"))
+        });
         let mut def = TraitDef {
             header,
             enabled: enabled.clone(),
             deprecated: syntax::deprecated(&t.attrs),
+            sealed,
             methods: BTreeMap::new(),
         };
         for item in &t.items {

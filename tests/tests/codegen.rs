@@ -60,7 +60,7 @@ fn every_operation_of_the_pinned_spec_has_its_method() {
 
 #[test]
 fn the_committed_client_is_fresh() {
-    let stale = pipeline::check(&root().join("n8n-api"), &pinned()).unwrap();
+    let stale = pipeline::check(&root(), &pinned()).unwrap();
     let names: Vec<_> = stale.iter().map(|s| s.path.display().to_string()).collect();
     assert!(
         names.is_empty(),

@@ -176,34 +176,6 @@ impl<'m, O> OperationMock<'m, O> {
         self
     }
 
-    pub(crate) fn form_text(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.matcher.form.push((name, FormMatch::Text(value.into())));
-        self
-    }
-
-    /// A field the client writes with `Form::json_text` (an enum: its string, unquoted).
-    pub(crate) fn form_json_text<T: Serialize>(mut self, name: &'static str, value: &T) -> Self {
-        match serde_json::to_value(value) {
-            Ok(v) => self.matcher.form.push((name, FormMatch::Text(json_text(&v)))),
-            Err(e) => self.problems.push(format!("form field `{name}`: {e}")),
-        }
-        self
-    }
-
-    /// A field that carries JSON (compared as JSON, not as text).
-    pub(crate) fn form_json<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        match serde_json::to_value(value) {
-            Ok(v) => self.matcher.form.push((name, FormMatch::Json(v))),
-            Err(e) => self.problems.push(format!("form field `{name}`: {e}")),
-        }
-        self
-    }
-
-    pub(crate) fn form_file(mut self, name: &'static str, content: &[u8]) -> Self {
-        self.matcher.form.push((name, FormMatch::File(content.to_vec())));
-        self
-    }
-
     pub(crate) async fn respond_empty(self) -> Mounted {
         let status = self.route.status;
         self.respond_status(status, |t| t).await
@@ -212,12 +184,6 @@ impl<'m, O> OperationMock<'m, O> {
     pub(crate) async fn respond_json<T: Serialize + ?Sized>(self, value: &T) -> Mounted {
         let status = self.route.status;
         self.respond_status_json(status, value).await
-    }
-
-    pub(crate) async fn respond_bytes(self, body: Vec<u8>, content_type: &str) -> Mounted {
-        let status = self.route.status;
-        self.respond_status(status, |t| t.set_body_raw(body, content_type))
-            .await
     }
 
     pub(crate) async fn respond_status_json<T: Serialize + ?Sized>(mut self, status: u16, value: &T) -> Mounted {
@@ -316,6 +282,43 @@ impl<'m, O> OperationMock<'m, O> {
     }
 }
 
+/// What only the package endpoints use: the import's form fields, the export's bytes.
+impl<O> OperationMock<'_, O> {
+    pub(crate) fn form_text(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.matcher.form.push((name, FormMatch::Text(value.into())));
+        self
+    }
+
+    /// A field the client writes with `Form::json_text` (an enum: its string, unquoted).
+    pub(crate) fn form_json_text<T: Serialize>(mut self, name: &'static str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => self.matcher.form.push((name, FormMatch::Text(json_text(&v)))),
+            Err(e) => self.problems.push(format!("form field `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// A field that carries JSON (compared as JSON, not as text).
+    pub(crate) fn form_json<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => self.matcher.form.push((name, FormMatch::Json(v))),
+            Err(e) => self.problems.push(format!("form field `{name}`: {e}")),
+        }
+        self
+    }
+
+    pub(crate) fn form_file(mut self, name: &'static str, content: &[u8]) -> Self {
+        self.matcher.form.push((name, FormMatch::File(content.to_vec())));
+        self
+    }
+
+    pub(crate) async fn respond_bytes(self, body: Vec<u8>, content_type: &str) -> Mounted {
+        let status = self.route.status;
+        self.respond_status(status, |t| t.set_body_raw(body, content_type))
+            .await
+    }
+}
+
 /// wiremock's priority (1 first, 255 last, the fallback's): literal path segments count most,
 /// then the matchers a test added.
 fn priority(literal_segments: usize, narrowing: usize) -> u8 {
@@ -324,10 +327,19 @@ fn priority(literal_segments: usize, narrowing: usize) -> u8 {
 }
 
 /// A mounted mock: what it answered so far.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Mounted {
     journal: Arc<Journal>,
     index: usize,
+}
+
+impl fmt::Debug for Mounted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mounted")
+            .field("mock", &self.index)
+            .field("requests", &self.requests().len())
+            .finish()
+    }
 }
 
 impl Mounted {

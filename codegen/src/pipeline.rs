@@ -186,16 +186,14 @@ pub fn write_standalone(template_dir: &Path, out_dir: &Path, output: &Output) ->
 }
 
 /// Writes the mock crate at `template_dir` as a standalone crate to `out_dir`, like
-/// [`write_standalone`]; it depends on the client by the template's relative path, so a
-/// standalone client belongs beside it (`out_dir/../n8n-api`).
+/// [`write_standalone`], with its examples (its manifest names one); it depends on the client by
+/// the template's relative path, so a standalone client belongs beside it (`out_dir/../n8n-api`).
 pub fn write_standalone_mock(template_dir: &Path, out_dir: &Path, output: &Output) -> Result<()> {
-    write_standalone_crate(
-        template_dir,
-        out_dir,
-        output,
-        Some(MOCK_CLIENT_DEPENDENCY),
-        &output.mock_code,
-    )
+    let dependency = Some(MOCK_CLIENT_DEPENDENCY);
+    write_standalone_crate(template_dir, out_dir, output, dependency, &output.mock_code)?;
+    let examples = out_dir.join("examples");
+    std::fs::create_dir_all(&examples).map_err(|e| Error::io(&examples, e))?;
+    copy_sources(&template_dir.join("examples"), &examples)
 }
 
 fn write_standalone_crate(

@@ -100,3 +100,33 @@ async fn every_mock_answers_its_own_method_and_path() {
     }
     // Dropping the mock checks each mock answered exactly once and no request went unmatched.
 }
+
+/// The names of the impl blocks of `code` (`impl<'a> GetTags<'a> {` -> `GetTags`, `impl<'m>
+/// crate::OperationMock<'m, operation::GetTags> {` -> `GetTags`) that define `method`.
+fn impls_defining(code: &str, method: &str) -> BTreeSet<String> {
+    let mut current = None;
+    let mut out = BTreeSet::new();
+    for line in code.lines() {
+        let line = line.trim();
+        if let Some(header) = line
+            .strip_prefix("impl<'a> ")
+            .or_else(|| line.strip_prefix("impl<'m> "))
+        {
+            let name = header.rsplit("operation::").next().unwrap_or(header);
+            current = Some(name.split(['<', '>', ' ']).next().unwrap_or(name).to_string());
+        }
+        if line.starts_with(&format!("pub fn {method}(")) || line.starts_with(&format!("pub async fn {method}(")) {
+            out.extend(current.clone());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_list_the_client_streams_has_a_paginated_mock() {
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    let streamed = impls_defining(&read("n8n-api/src/generated.rs"), "stream");
+    let paginated = impls_defining(&read("n8n-api-mock/src/generated.rs"), "responds_paginated");
+    assert!(streamed.contains("GetWorkflows"), "{streamed:?}");
+    assert_eq!(paginated, streamed);
+}

@@ -7,8 +7,17 @@ use crate::generate::model::Operation;
 use crate::normalize::Log;
 use crate::{Error, Result, fetch, format, generate, load, normalize};
 
-/// Path of the generated client inside the crate directory.
+/// Path of the generated module inside a crate directory (the client's and the mock's).
 pub const GENERATED_FILE: &str = "src/generated.rs";
+
+/// The client crate's directory in the workspace.
+pub const CLIENT_DIR: &str = "n8n-api";
+
+/// The mock crate's directory in the workspace (beside the client, which it depends on by path).
+pub const MOCK_DIR: &str = "n8n-api-mock";
+
+/// The client dependency the mock crate's tag features turn on.
+const MOCK_CLIENT_DEPENDENCY: &str = "n8n-api";
 
 /// Time spent in each stage.
 #[derive(Debug, Default, Clone, Copy)]
@@ -27,8 +36,10 @@ impl Timings {
 
 /// The generated client and what went into it.
 pub struct Output {
-    /// The formatted `generated.rs`.
+    /// The formatted `generated.rs` of the client.
     pub code: String,
+    /// The formatted `generated.rs` of the mock crate.
+    pub mock_code: String,
     pub operations: Vec<Operation>,
     pub types: usize,
     /// What normalization changed.
@@ -70,10 +81,12 @@ pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&st
         spec_sha256: spec.sha256.clone(),
     };
     let code = format::format_file(&generated.file, &header);
+    let mock_code = format::format_file(&generated.mock, &header);
     timings.format = t.elapsed();
     let surface = generate::surface(&generated.file, &generated.operations);
     Ok(Output {
         code,
+        mock_code,
         operations: generated.operations,
         types: generated.types,
         log,
@@ -142,26 +155,39 @@ pub struct Stale {
     pub actual: String,
 }
 
-/// What the crate at `crate_dir` must contain: `(path, contents)` for each generated file.
-pub fn expected_files(crate_dir: &Path, output: &Output) -> Result<Vec<(PathBuf, String)>> {
+/// What the workspace at `root` must contain: `(path, contents)` for each generated file (the
+/// generated module and the manifest of the client, then of the mock crate).
+pub fn expected_files(root: &Path, output: &Output) -> Result<Vec<(PathBuf, String)>> {
+    let client = root.join(CLIENT_DIR);
+    let mock = root.join(MOCK_DIR);
+    Ok(vec![
+        (client.join(GENERATED_FILE), output.code.clone()),
+        (client.join("Cargo.toml"), manifest(&client, output, None)?),
+        (mock.join(GENERATED_FILE), output.mock_code.clone()),
+        (
+            mock.join("Cargo.toml"),
+            manifest(&mock, output, Some(MOCK_CLIENT_DEPENDENCY))?,
+        ),
+    ])
+}
+
+/// The manifest of the crate at `crate_dir` with its version and tag features generated; the
+/// features turn on `dependency`'s features of the same name when given.
+fn manifest(crate_dir: &Path, output: &Output, dependency: Option<&str>) -> Result<String> {
     let manifest_path = crate_dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
-    let manifest = with_features(&manifest, output).ok_or_else(|| {
+    with_features(&manifest, output, dependency).ok_or_else(|| {
         Error::Fetch(format!(
             "{}: no `# @generated-features-begin` ... `# @generated-features-end` block",
             manifest_path.display()
         ))
-    })?;
-    Ok(vec![
-        (crate_dir.join(GENERATED_FILE), output.code.clone()),
-        (manifest_path, manifest),
-    ])
+    })
 }
 
-/// The generated files of `crate_dir` that differ from `output`.
-pub fn check(crate_dir: &Path, output: &Output) -> Result<Vec<Stale>> {
+/// The generated files of the workspace at `root` that differ from `output`.
+pub fn check(root: &Path, output: &Output) -> Result<Vec<Stale>> {
     let mut stale = Vec::new();
-    for (path, expected) in expected_files(crate_dir, output)? {
+    for (path, expected) in expected_files(root, output)? {
         let actual = std::fs::read_to_string(&path).unwrap_or_default();
         if actual != expected {
             stale.push(Stale { path, expected, actual });
@@ -170,10 +196,10 @@ pub fn check(crate_dir: &Path, output: &Output) -> Result<Vec<Stale>> {
     Ok(stale)
 }
 
-/// Writes the generated files of `crate_dir` that differ; returns the paths written.
-pub fn write(crate_dir: &Path, output: &Output) -> Result<Vec<PathBuf>> {
+/// Writes the generated files of the workspace at `root` that differ; returns the paths written.
+pub fn write(root: &Path, output: &Output) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    for stale in check(crate_dir, output)? {
+    for stale in check(root, output)? {
         fetch::write_atomic(&stale.path, stale.expected.as_bytes())?;
         written.push(stale.path);
     }
@@ -184,17 +210,35 @@ pub fn write(crate_dir: &Path, output: &Output) -> Result<Vec<PathBuf>> {
 /// `template_dir` (its manifest, made standalone, and every source file but the generated one),
 /// plus the generated client.
 pub fn write_standalone(template_dir: &Path, out_dir: &Path, output: &Output) -> Result<()> {
+    write_standalone_crate(template_dir, out_dir, output, None, &output.code)
+}
+
+/// Writes the mock crate at `template_dir` as a standalone crate to `out_dir`, like
+/// [`write_standalone`], with its examples (its manifest names one); it depends on the client by
+/// the template's relative path, so a standalone client belongs beside it (`out_dir/../n8n-api`).
+pub fn write_standalone_mock(template_dir: &Path, out_dir: &Path, output: &Output) -> Result<()> {
+    let dependency = Some(MOCK_CLIENT_DEPENDENCY);
+    write_standalone_crate(template_dir, out_dir, output, dependency, &output.mock_code)?;
+    let examples = out_dir.join("examples");
+    std::fs::create_dir_all(&examples).map_err(|e| Error::io(&examples, e))?;
+    copy_sources(&template_dir.join("examples"), &examples)
+}
+
+fn write_standalone_crate(
+    template_dir: &Path,
+    out_dir: &Path,
+    output: &Output,
+    dependency: Option<&str>,
+    code: &str,
+) -> Result<()> {
     let src = template_dir.join("src");
     let out_src = out_dir.join("src");
     std::fs::create_dir_all(&out_src).map_err(|e| Error::io(&out_src, e))?;
-    let manifest_path = template_dir.join("Cargo.toml");
-    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
-    let mut manifest = with_features(&manifest, output)
-        .ok_or_else(|| Error::Fetch(format!("{}: no generated features block", manifest_path.display())))?;
+    let mut manifest = manifest(template_dir, output, dependency)?;
     manifest.push_str("\n# Standalone: not part of the n8n-api workspace.\n[workspace]\n");
     fetch::write_atomic(&out_dir.join("Cargo.toml"), manifest.as_bytes())?;
     copy_sources(&src, &out_src)?;
-    fetch::write_atomic(&out_dir.join(GENERATED_FILE), output.code.as_bytes())?;
+    fetch::write_atomic(&out_dir.join(GENERATED_FILE), code.as_bytes())?;
     Ok(())
 }
 
@@ -218,14 +262,17 @@ const FEATURES_BEGIN: &str = "# @generated-features-begin";
 const FEATURES_END: &str = "# @generated-features-end";
 
 /// `manifest` with the block between the generated-features markers replaced by one feature per
-/// tag of `output` and `full`.
-fn with_features(manifest: &str, output: &Output) -> Option<String> {
+/// tag of `output` (turning on `dependency`'s feature of the same name, if given) and `full`.
+fn with_features(manifest: &str, output: &Output, dependency: Option<&str>) -> Option<String> {
     let begin = manifest.find(FEATURES_BEGIN)?;
     let after_begin = begin + manifest[begin..].find('\n')? + 1;
     let end = manifest[after_begin..].find(FEATURES_END)? + after_begin;
     let mut out = String::with_capacity(manifest.len() + 1024);
     out.push_str(&manifest[..after_begin]);
-    out.push_str(&generate::features::cargo_features(&output.operations));
+    out.push_str(&match dependency {
+        Some(dep) => generate::features::cargo_features_enabling(&output.operations, dep),
+        None => generate::features::cargo_features(&output.operations),
+    });
     out.push_str(&manifest[end..]);
     Some(out)
 }

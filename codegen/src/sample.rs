@@ -2,8 +2,9 @@
 
 use serde_json::{Map, Value, json};
 
-/// A minimal value of `schema` (resolved against `doc`): required properties only, the first
-/// enum value, the first `oneOf`/`anyOf` alternative, and placeholders (`"x"`, `1`, `false`,
+/// A minimal value of `schema` (resolved against `doc`): required properties only (of every
+/// `allOf` member too), the first enum value, the first `oneOf`/`anyOf` alternative, and
+/// placeholders (`"x"`, `1`, `false`,
 /// a fixed date-time).
 pub fn instance(doc: &Value, schema: &Value) -> Value {
     instance_at(doc, schema, 0)
@@ -22,6 +23,19 @@ fn instance_at(doc: &Value, schema: &Value, depth: usize) -> Value {
     if let Some(e) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
         return e.clone();
     }
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        // Every member's required members, and the schema's own.
+        let mut out = Map::new();
+        for member in all {
+            if let Value::Object(m) = instance_at(doc, member, depth + 1) {
+                out.extend(m);
+            }
+        }
+        if let Value::Object(own) = required_members(doc, schema, depth) {
+            out.extend(own);
+        }
+        return Value::Object(out);
+    }
     if let Some(alt) = schema
         .get("oneOf")
         .or_else(|| schema.get("anyOf"))
@@ -38,15 +52,37 @@ fn instance_at(doc: &Value, schema: &Value, depth: usize) -> Value {
         Some("boolean") => json!(false),
         Some("integer") | Some("number") => json!(1),
         Some("array") => json!([]),
-        _ => {
-            let required = crate::normalize::required_names(schema);
-            let mut out = Map::new();
-            for (k, v) in crate::normalize::properties(schema) {
-                if required.contains(&k.as_str()) {
-                    out.insert(k.clone(), instance_at(doc, v, depth + 1));
-                }
-            }
-            Value::Object(out)
+        _ => required_members(doc, schema, depth),
+    }
+}
+
+/// An object of the required properties of `schema`.
+fn required_members(doc: &Value, schema: &Value, depth: usize) -> Value {
+    let required = crate::normalize::required_names(schema);
+    let mut out = Map::new();
+    for (k, v) in crate::normalize::properties(schema) {
+        if required.contains(&k.as_str()) {
+            out.insert(k.clone(), instance_at(doc, v, depth + 1));
         }
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::instance;
+
+    #[test]
+    fn all_of_merges_the_required_members_of_each_part() {
+        let doc = json!({ "components": { "schemas": {
+            "common": { "type": "object", "required": ["id"], "properties": { "id": { "type": "string" }, "x": { "type": "string" } } }
+        } } });
+        let schema = json!({ "allOf": [
+            { "$ref": "#/components/schemas/common" },
+            { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["webhook"] } } }
+        ] });
+        assert_eq!(instance(&doc, &schema), json!({ "id": "x", "type": "webhook" }));
     }
 }

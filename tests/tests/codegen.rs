@@ -69,7 +69,7 @@ fn every_operation_of_the_pinned_spec_has_its_method() {
 
 #[test]
 fn the_committed_client_is_fresh() {
-    let stale = pipeline::check(&root().join("n8n-api"), &pinned()).unwrap();
+    let stale = pipeline::check(&root(), &pinned()).unwrap();
     let names: Vec<_> = stale.iter().map(|s| s.path.display().to_string()).collect();
     assert!(
         names.is_empty(),
@@ -90,6 +90,15 @@ fn generation_is_deterministic() {
         a.code.starts_with(&header),
         "{}",
         a.code.lines().next().unwrap_or_default()
+    );
+    assert!(
+        a.mock_code == b.mock_code,
+        "two runs on the same spec differ in the mock crate"
+    );
+    assert!(
+        a.mock_code.starts_with(&header),
+        "{}",
+        a.mock_code.lines().next().unwrap_or_default()
     );
     assert!(a.code.contains(&format!(
         "// Spec sha256: {}\n",

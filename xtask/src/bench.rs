@@ -31,7 +31,8 @@ enum Which {
     Runtime,
     /// Peak memory of a 200 MiB package export and import.
     Memory,
-    /// Clean debug build of the crate: default, one tag, full, vs plain progenitor output.
+    /// Clean debug build of the crate: default, one tag, full, vs plain progenitor output; and
+    /// of the mock crate (n8n-api-mock) next to it.
     Compile,
     /// `cargo xtask diff` on 2.35.0 -> 2.40.7 (release): the spec-level diff vs api-smart-diff
     /// (npm) on the same pair, the full diff with the Rust effect vs one generation.
@@ -163,24 +164,9 @@ fn clean_build(dir: &Path, target: &Path, pkg: &str, features: &[&str]) -> Resul
     Ok(t.elapsed())
 }
 
-fn compile() -> Result<bool> {
-    eprintln!(
-        "==> bench compile: clean debug builds of the crate alone (dependencies prebuilt), default cargo profile"
-    );
-    let root = root();
-    let work = root.join("target/bench-compile");
-    let target = work.join("target");
-    let ours = work.join("n8n-api");
-    let baseline = work.join("progenitor-baseline");
-    std::fs::create_dir_all(&work)?;
-
-    // Ours: the standalone crate `generate --spec --out` writes.
-    let output = pipeline::run_dir(&root.join("spec"), "cargo xtask bench compile")?;
-    let _ = std::fs::remove_dir_all(&ours);
-    pipeline::write_standalone(&root.join("n8n-api"), &ours, &output)?;
-
-    // Baseline: progenitor's own output for the same spec, normalized only as far as progenitor
-    // needs (the rules that shape the Rust surface are ours, like the passes), with its runtime.
+/// Progenitor's own output for the pinned spec, normalized only as far as progenitor needs (the
+/// rules that shape the Rust surface are ours, like the passes), with its runtime, as a crate.
+fn write_progenitor_baseline(root: &Path, baseline: &Path) -> Result<()> {
     let (spec, lock) = n8n_api_codegen::fetch::load_dir(&root.join("spec"))?;
     let mut doc = spec.document.clone();
     normalize::normalize_for_progenitor(&mut doc)?;
@@ -215,57 +201,99 @@ futures = "0.3.31"
 [workspace]
 "#,
     )?;
+    Ok(())
+}
+
+fn compile() -> Result<bool> {
+    eprintln!(
+        "==> bench compile: clean debug builds of the crate alone (dependencies prebuilt), default cargo profile"
+    );
+    let root = root();
+    let work = root.join("target/bench-compile");
+    let target = work.join("target");
+    let ours = work.join("n8n-api");
+    let mock = work.join("n8n-api-mock");
+    // Its own target dir: `cargo clean -p n8n-api` of the client's builds would also remove the
+    // client build the mock depends on.
+    let mock_target = work.join("target-mock");
+    let baseline = work.join("progenitor-baseline");
+    std::fs::create_dir_all(&work)?;
+
+    // Ours: the standalone crate `generate --spec --out` writes.
+    let output = pipeline::run_dir(&root.join("spec"), "cargo xtask bench compile")?;
+    let _ = std::fs::remove_dir_all(&ours);
+    pipeline::write_standalone(&root.join("n8n-api"), &ours, &output)?;
+    // The mock crate, beside it (it depends on `../n8n-api`).
+    let _ = std::fs::remove_dir_all(&mock);
+    pipeline::write_standalone_mock(&root.join("n8n-api-mock"), &mock, &output)?;
+
+    write_progenitor_baseline(&root, &baseline)?;
     let lines = |p: &Path| std::fs::read_to_string(p).map(|s| s.lines().count()).unwrap_or(0);
     eprintln!(
-        "    generated lines: n8n-api {}, progenitor baseline {}",
+        "    generated lines: n8n-api {}, n8n-api-mock {}, progenitor baseline {}",
         lines(&ours.join("src/generated.rs")),
+        lines(&mock.join("src/generated.rs")),
         lines(&baseline.join("src/lib.rs"))
     );
+    let one_tag = vec!["--no-default-features", "--features", "rustls,workflow"];
+    let mock_one_tag = vec!["--no-default-features", "--features", "workflow"];
+    // (name, crate dir, target dir, package, cargo arguments)
+    let configs: [(&str, &Path, &Path, &str, Vec<&str>); 6] = [
+        ("progenitor baseline", &baseline, &target, "progenitor-baseline", vec![]),
+        ("n8n-api, default features", &ours, &target, "n8n-api", vec![]),
+        ("n8n-api, one tag (workflow)", &ours, &target, "n8n-api", one_tag),
+        (
+            "n8n-api, full",
+            &ours,
+            &target,
+            "n8n-api",
+            vec!["--no-default-features", "--features", "rustls,full"],
+        ),
+        (
+            "n8n-api-mock, default (full)",
+            &mock,
+            &mock_target,
+            "n8n-api-mock",
+            vec![],
+        ),
+        (
+            "n8n-api-mock, one tag (workflow)",
+            &mock,
+            &mock_target,
+            "n8n-api-mock",
+            mock_one_tag,
+        ),
+    ];
     // Dependencies first (not measured), for every feature set used below.
-    for (dir, features) in [
-        (&baseline, vec![]),
-        (&ours, vec![]),
-        (&ours, vec!["--no-default-features", "--features", "rustls,workflow"]),
-    ] {
+    for (_, dir, target, _, features) in &configs {
         let status = cargo()
             .current_dir(dir)
-            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_TARGET_DIR", target)
             .args(["build", "--quiet"])
-            .args(&features)
+            .args(features)
             .status()
             .context("cargo")?;
         if !status.success() {
             bail!("building {} failed", dir.display());
         }
     }
-    let configs: [(&str, &Path, &str, Vec<&str>); 4] = [
-        ("progenitor baseline", &baseline, "progenitor-baseline", vec![]),
-        ("n8n-api, default features", &ours, "n8n-api", vec![]),
-        (
-            "n8n-api, one tag (workflow)",
-            &ours,
-            "n8n-api",
-            vec!["--no-default-features", "--features", "rustls,workflow"],
-        ),
-        (
-            "n8n-api, full",
-            &ours,
-            "n8n-api",
-            vec!["--no-default-features", "--features", "rustls,full"],
-        ),
-    ];
     // Two rounds, interleaved; the faster of each counts.
-    let mut best = [Duration::MAX; 4];
+    let mut best = [Duration::MAX; 6];
     for _round in 0..2 {
-        for (i, (_, dir, pkg, features)) in configs.iter().enumerate() {
-            best[i] = best[i].min(clean_build(dir, &target, pkg, features)?);
+        for (i, (_, dir, target, pkg, features)) in configs.iter().enumerate() {
+            best[i] = best[i].min(clean_build(dir, target, pkg, features)?);
         }
     }
     let base = best[0].as_secs_f64();
     for (i, (name, ..)) in configs.iter().enumerate() {
         let s = best[i].as_secs_f64();
-        println!("  {name:<30} {s:>6.1} s   ratio to baseline {:.2}", s / base);
+        println!("  {name:<34} {s:>6.1} s   ratio to baseline {:.2}", s / base);
     }
+    println!(
+        "  n8n-api-mock / n8n-api (every tag): {:.2}; one tag: {:.2} (the mock alone, its client prebuilt)",
+        best[4].as_secs_f64() / best[3].as_secs_f64(),
+        best[5].as_secs_f64() / best[2].as_secs_f64()
+    );
     let default = best[1].as_secs_f64();
     let met = default < 25.0;
     println!(

@@ -1,4 +1,5 @@
-//! `cargo xtask generate [--check] [--spec FILE --out DIR]`
+//! `cargo xtask generate [--check] [--spec FILE --out DIR]`: the client (`n8n-api`) and the mock
+//! crate (`n8n-api-mock`) from the pinned spec, or a standalone client from any spec.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +11,8 @@ use crate::{rel, root};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Exit 1, with a short diff, when the committed client differs from what the spec generates.
+    /// Exit 1, with a short diff, when the committed client or mock crate differs from what the
+    /// spec generates.
     #[arg(long)]
     check: bool,
     /// Generate from this spec file instead of spec/openapi.yml (needs --out).
@@ -58,7 +60,6 @@ fn main_crate(args: &Args) -> Result<ExitCode> {
     let root = root();
     let output = pipeline::run_dir(&root.join("spec"), COMMAND)?;
     inspect(args, &output)?;
-    let crate_dir = root.join("n8n-api");
     let summary = |state: &str| {
         format!(
             "n8n {}: {} operations, {} types, {:.2} s, {state}",
@@ -69,7 +70,7 @@ fn main_crate(args: &Args) -> Result<ExitCode> {
         )
     };
     if check {
-        let stale = pipeline::check(&crate_dir, &output)?;
+        let stale = pipeline::check(&root, &output)?;
         if stale.is_empty() {
             println!("{}", summary("up to date"));
             return Ok(ExitCode::SUCCESS);
@@ -81,7 +82,7 @@ fn main_crate(args: &Args) -> Result<ExitCode> {
         eprintln!("run `cargo xtask generate` and commit the result");
         return Ok(ExitCode::FAILURE);
     }
-    let written = pipeline::write(&crate_dir, &output)?;
+    let written = pipeline::write(&root, &output)?;
     let state = if written.is_empty() {
         "unchanged".to_string()
     } else {

@@ -41,7 +41,8 @@ fn step(name: &str, mut cmd: Command) -> Result<()> {
     Ok(())
 }
 
-/// Each tag feature alone must build (`cargo check`: the whole crate is built by the tests).
+/// Each tag feature alone must build (`cargo check`: the whole crate is built by the tests), in
+/// the client and in the mock crate (whose tag features turn on the client's).
 fn features() -> Result<()> {
     let manifest = std::fs::read_to_string(root().join("n8n-api/Cargo.toml"))?;
     let full = manifest
@@ -54,23 +55,21 @@ fn features() -> Result<()> {
         .map(|t| t.trim().trim_matches('"').to_string())
         .filter(|t| !t.is_empty())
         .collect();
-    eprintln!("==> each of the {} tag features alone builds (cargo check)", tags.len());
+    eprintln!(
+        "==> each of the {} tag features alone builds, in n8n-api and n8n-api-mock (cargo check)",
+        tags.len()
+    );
     let t = Instant::now();
     for tag in &tags {
-        let mut c = cargo();
-        c.args([
-            "check",
-            "--quiet",
-            "-p",
-            "n8n-api",
-            "--no-default-features",
-            "--features",
-        ])
-        .arg(format!("rustls,{tag}"))
-        .env("RUSTFLAGS", "-D warnings");
-        let status = c.status()?;
-        if !status.success() {
-            bail!("n8n-api with only the `{tag}` feature does not build");
+        for (krate, features) in [("n8n-api", format!("rustls,{tag}")), ("n8n-api-mock", tag.clone())] {
+            let mut c = cargo();
+            c.args(["check", "--quiet", "-p", krate, "--no-default-features", "--features"])
+                .arg(features)
+                .env("RUSTFLAGS", "-D warnings");
+            let status = c.status()?;
+            if !status.success() {
+                bail!("{krate} with only the `{tag}` feature does not build");
+            }
         }
     }
     eprintln!("    tag features: ok in {:.0} s", t.elapsed().as_secs_f64());
@@ -94,9 +93,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     features()?;
 
     let mut doc = cargo();
-    doc.args(["doc", "--quiet", "-p", "n8n-api", "--no-deps"])
+    doc.args(["doc", "--quiet", "-p", "n8n-api", "-p", "n8n-api-mock", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");
-    step("docs build without warnings (cargo doc -p n8n-api)", doc)?;
+    step(
+        "docs build without warnings (cargo doc -p n8n-api -p n8n-api-mock)",
+        doc,
+    )?;
 
     let mut tests = cargo();
     tests

@@ -36,6 +36,16 @@ pub fn tag_features(operations: &[Operation]) -> Vec<String> {
 
 /// The `[features]` entries for the manifest: one per tag, and `full` with all of them.
 pub fn cargo_features(operations: &[Operation]) -> String {
+    features_block(operations, None)
+}
+
+/// The `[features]` entries of a crate built on the client (the mock): one per tag, each
+/// turning on the client's feature of the same name, and `full` with all of them.
+pub fn cargo_features_enabling(operations: &[Operation], dependency: &str) -> String {
+    features_block(operations, Some(dependency))
+}
+
+fn features_block(operations: &[Operation], dependency: Option<&str>) -> String {
     let tags = tag_features(operations);
     let mut out = String::new();
     out.push_str(&format!(
@@ -43,9 +53,18 @@ pub fn cargo_features(operations: &[Operation]) -> String {
         tags.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")
     ));
     for t in &tags {
-        out.push_str(&format!("{t} = []\n"));
+        match dependency {
+            Some(dep) => out.push_str(&format!("{t} = [\"{dep}/{t}\"]\n")),
+            None => out.push_str(&format!("{t} = []\n")),
+        }
     }
     out
+}
+
+/// The `#[cfg(...)]` an item of operation `op` compiles under (none when the spec has one tag).
+pub(super) fn operation_cfg(op: &Operation, operations: &[Operation]) -> Option<syn::Attribute> {
+    let n = tag_features(operations).len();
+    predicate(&[feature_of(op)].into_iter().collect(), n).map(|p| parse_quote!(#[cfg(#p)]))
 }
 
 /// `cfg` predicate for a set of features (`None`: always on).

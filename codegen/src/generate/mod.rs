@@ -6,6 +6,7 @@
 //! pass reads what another wrote: `field_markers` before `dedupe_types` (a redacting `Debug`
 //! keeps two look-alike structs apart), `typed_errors` before `read_modify_write` (which reads
 //! the `send_unmapped` it writes), `features` last (it gates everything the others added).
+//! The `mock` pass then reads the finished client and writes the mock crate's own file.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -21,6 +22,7 @@ mod dedupe_types;
 mod docs;
 pub mod features;
 mod field_markers;
+mod mock;
 pub mod model;
 mod multipart;
 mod open_enums;
@@ -40,6 +42,8 @@ mod typed_errors;
 pub struct Generated {
     /// The whole client module, parsed.
     pub file: syn::File,
+    /// The generated module of the mock crate (`n8n-api-mock`), read from `file`.
+    pub mock: syn::File,
     /// The operations of the spec, in document order.
     pub operations: Vec<model::Operation>,
     /// Number of named types (structs and enums) generated.
@@ -75,9 +79,11 @@ pub fn generate(doc: &Value, n8n_version: Option<&str>) -> Result<Generated> {
     sealed_traits::apply(&mut file);
     release::apply(&mut file, n8n_version);
     features::apply(&mut file, &operations);
+    let mock = mock::generate(&file, doc, &operations)?;
     let types = count_types(&file);
     Ok(Generated {
         file,
+        mock,
         operations,
         types,
     })

@@ -10,42 +10,58 @@ use serde_json::Value;
 use syn::{ImplItem, Item, parse_quote};
 
 use super::model::Operation;
-use super::syntax::module;
-use super::syntax::types_module;
+use super::syntax::{module, module_ref};
 use crate::normalize::{operations as raw_operations, resolve};
+
+/// A cursor-paginated list operation, as the client generates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Paginated {
+    /// The operation's id (`getWorkflows`).
+    pub id: String,
+    /// Its request builder (`GetWorkflows`).
+    pub builder: String,
+    /// The page type its `send()` returns (`GetWorkflowsResponse`).
+    pub page: String,
+    /// The type of the items of the page's `data` (`Workflow`).
+    pub item: String,
+}
+
+/// The paginated operations of `operations` (detected from the spec), with their page and item
+/// types read from the client `file`. The `mock` pass serves these pages.
+pub(super) fn paginated(file: &syn::File, doc: &Value, operations: &[Operation]) -> Vec<Paginated> {
+    let (Some(builder), Some(types)) = (module_ref(file, "builder"), module_ref(file, "types")) else {
+        return Vec::new();
+    };
+    operations
+        .iter()
+        .filter(|o| is_paginated(doc, o))
+        .filter_map(|op| {
+            let page = send_success_type(builder, &op.builder)?;
+            let item = data_item_type(types, &page)?;
+            Some(Paginated {
+                id: op.id.clone(),
+                builder: op.builder.clone(),
+                page,
+                item,
+            })
+        })
+        .collect()
+}
 
 /// Adds the methods; returns the ids of the paginated operations.
 pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation]) -> Vec<String> {
-    let paginated: Vec<&Operation> = operations.iter().filter(|o| is_paginated(doc, o)).collect();
-    // Page type -> item type, read from the generated types.
-    let mut plans = Vec::new();
-    {
-        let Some(builder) = module(file, "builder") else {
-            return Vec::new();
-        };
-        for op in &paginated {
-            let Some(page_ty) = send_success_type(builder, &op.builder) else {
-                continue;
-            };
-            plans.push((op.builder.clone(), op.id.clone(), page_ty));
-        }
-    }
-    let mut items = Vec::new();
-    {
-        let Some(types) = types_module(file) else {
-            return Vec::new();
-        };
-        for (builder, id, page) in plans {
-            if let Some(item) = data_item_type(types, &page) {
-                items.push((builder, id, page, item));
-            }
-        }
-    }
+    let plans = paginated(file, doc, operations);
     let Some(builder_items) = module(file, "builder") else {
         return Vec::new();
     };
     let mut done = Vec::new();
-    for (builder, id, page, item) in items {
+    for Paginated {
+        id,
+        builder,
+        page,
+        item,
+    } in plans
+    {
         let Some(imp) = super::syntax::inherent_impl_mut(builder_items, &builder) else {
             continue;
         };

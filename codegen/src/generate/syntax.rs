@@ -10,6 +10,14 @@ pub(super) fn module<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut 
     })
 }
 
+/// The items of the top-level module `name` (read-only).
+pub(super) fn module_ref<'a>(file: &'a syn::File, name: &str) -> Option<&'a Vec<Item>> {
+    file.items.iter().find_map(|i| match i {
+        Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 /// The items of typify's `types` module.
 pub(super) fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
     module(file, "types")

@@ -8295,7 +8295,7 @@ impl crate::Sample for ::n8n_api::types::LdapSyncHistory {
     fn sample() -> Self {
         crate::sample::decode(
             "LdapSyncHistory",
-            "{\"id\":1,\"runMode\":\"dry\",\"status\":\"x\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"endedAt\":\"2026-01-01T00:00:00Z\",\"scanned\":1,\"created\":1,\"updated\":1,\"disabled\":1,\"error\":\"x\"}",
+            "{\"id\":\"x\",\"runMode\":\"dry\",\"status\":\"x\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"endedAt\":\"2026-01-01T00:00:00Z\",\"scanned\":1,\"created\":1,\"updated\":1,\"disabled\":1,\"error\":\"x\"}",
         )
     }
 }

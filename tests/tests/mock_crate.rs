@@ -80,7 +80,7 @@ async fn every_mock_answers_its_own_method_and_path() {
             .await;
     }
     let http = reqwest::Client::new();
-    for op in &n8n_api::OPERATIONS {
+    for op in n8n_api::OPERATIONS {
         let path: String = op
             .path
             .split('/')

@@ -146,9 +146,9 @@ fn restore(done: &[(PathBuf, Option<Vec<u8>>)]) -> String {
 
 /// `lock` (Cargo.lock) with the `n8n-api` package at `version`, so that the tree is consistent
 /// without a cargo run (and `--locked` builds pass).
-pub fn lock_with_version(lock: &str, version: &str) -> Option<String> {
-    let key = "[[package]]\nname = \"n8n-api\"\nversion = \"";
-    let start = lock.find(key)? + key.len();
+pub fn lock_with_version(lock: &str, package: &str, version: &str) -> Option<String> {
+    let key = format!("[[package]]\nname = \"{package}\"\nversion = \"");
+    let start = lock.find(&key)? + key.len();
     let end = start + lock[start..].find('"')?;
     Some(format!("{}{version}{}", &lock[..start], &lock[end..]))
 }
@@ -327,22 +327,29 @@ struct CrateFiles {
     version: String,
 }
 
+/// The crates that release together: the client and its mock (whose types are the client's).
+const CRATES: [&str; 2] = ["n8n-api", "n8n-api-mock"];
+
 fn crate_files(output: &pipeline::Output, semver: Semver) -> Result<CrateFiles> {
     let root = root();
-    let crate_dir = root.join("n8n-api");
-    let mut files = pipeline::expected_files(&crate_dir, output)?;
-    let manifest_path = crate_dir.join("Cargo.toml");
-    let no_version = || anyhow!("{}: no [package] version", rel(&manifest_path));
-    let current = pipeline::manifest_version(&std::fs::read_to_string(&manifest_path)?).ok_or_else(no_version)?;
+    let mut files = pipeline::expected_files(&root, output)?;
+    let manifest_path = root.join("n8n-api/Cargo.toml");
+    let no_version = |path: &Path| anyhow!("{}: no [package] version", rel(path));
+    let current = pipeline::manifest_version(&std::fs::read_to_string(&manifest_path)?)
+        .ok_or_else(|| no_version(&manifest_path))?;
     let version = bump(&current, semver)?;
+    let manifests: Vec<PathBuf> = CRATES.iter().map(|c| root.join(c).join("Cargo.toml")).collect();
     for (path, contents) in &mut files {
-        if *path == manifest_path {
-            *contents = pipeline::with_manifest_version(contents, &version).ok_or_else(no_version)?;
+        if manifests.contains(path) {
+            *contents = pipeline::with_manifest_version(contents, &version).ok_or_else(|| no_version(path))?;
         }
     }
     let lock_path = root.join("Cargo.lock");
-    let lock = std::fs::read_to_string(&lock_path).with_context(|| rel(&lock_path))?;
-    let lock = lock_with_version(&lock, &version).ok_or_else(|| anyhow!("Cargo.lock has no n8n-api package"))?;
+    let mut lock = std::fs::read_to_string(&lock_path).with_context(|| rel(&lock_path))?;
+    for name in CRATES {
+        lock = lock_with_version(&lock, name, &version)
+            .ok_or_else(|| anyhow!("Cargo.lock has no {name} package"))?;
+    }
     files.push((lock_path, lock));
     Ok(CrateFiles {
         files,
@@ -447,10 +454,10 @@ mod tests {
     fn the_lock_file_follows_the_crate_version() {
         let lock = "[[package]]\nname = \"n8n-api\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"n8n-api-codegen\"\nversion = \"0.1.0\"\n";
         assert_eq!(
-            lock_with_version(lock, "0.2.0").unwrap(),
+            lock_with_version(lock, "n8n-api", "0.2.0").unwrap(),
             lock.replacen("0.1.0", "0.2.0", 1)
         );
-        assert!(lock_with_version("[[package]]\nname = \"x\"\n", "1.0.0").is_none());
+        assert!(lock_with_version("[[package]]\nname = \"x\"\n", "n8n-api", "1.0.0").is_none());
     }
 
     #[test]

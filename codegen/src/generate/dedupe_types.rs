@@ -164,7 +164,7 @@ fn dedupe_builders(types: &mut [Item], alias: &BTreeMap<String, String>, neutral
                 let mut mentions_alias = false;
                 idents_in(impl_header(imp), &mut |i| mentions_alias |= alias.contains_key(i));
                 if !mentions_alias {
-                    out.push(renamed_in(item, &neutral));
+                    out.push(renamed_in(item, neutral));
                 }
             }
             Item::Struct(s) => {

@@ -257,10 +257,10 @@ impl Converter<'_> {
             },
             None => self.types.resolve(read),
         };
-        self.from_struct(&read, &self.types.resolve(body))
+        self.write_struct_from(&read, &self.types.resolve(body))
     }
 
-    fn from_struct(&mut self, from: &str, to: &str) -> bool {
+    fn write_struct_from(&mut self, from: &str, to: &str) -> bool {
         if from == to {
             return true;
         }
@@ -326,7 +326,7 @@ impl Converter<'_> {
             }
             (Ty::Named(f), Ty::Named(t)) if self.types.structs.contains_key(f) => {
                 let t_id = format_ident!("{t}");
-                self.from_struct(f, t).then(|| quote!(#t_id::from(#r)))
+                self.write_struct_from(f, t).then(|| quote!(#t_id::from(#r)))
             }
             (Ty::Option(f), Ty::Named(t)) if self.types.derives_default(t) => {
                 let each = self.total(&quote!(v), f, to)?;

@@ -16,7 +16,7 @@ pub fn run() -> Result<()> {
         let _ = n8n::stop();
         std::process::exit(130);
     });
-    let inst = n8n::start(n8n::Lifetime::TiedToParent)?;
+    let inst = n8n::start(n8n::Lifetime::TiedToParent, n8n::Mode::Licensed)?;
     eprintln!("    n8n ready at {} after {:.0} s", inst.url, t.elapsed().as_secs_f64());
     let result = suite();
     let stopped = n8n::stop();

@@ -18,6 +18,7 @@ const REVIEWED: &[&str] = &[
     "insert-id-result",
     "execution-id-numbers",
     "empty-collections",
+    "list-wrappers",
     "error-bodies",
     "unused-components",
     "dto-names",

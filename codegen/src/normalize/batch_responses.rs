@@ -36,7 +36,12 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             .and_then(|b| resolve(&root, b))
             .and_then(|b| b.pointer("/content/application~1json/schema"))
             .and_then(|s| resolve(&root, s))
-            .is_some_and(|s| is_type(s, "array") && s.get("items").and_then(|i| resolve(&root, i)).is_some_and(|i| is_type(i, "object")));
+            .is_some_and(|s| {
+                is_type(s, "array")
+                    && s.get("items")
+                        .and_then(|i| resolve(&root, i))
+                        .is_some_and(|i| is_type(i, "object"))
+            });
         if !takes_array {
             return Ok(());
         }
@@ -51,7 +56,9 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             let resolved = resolve(&root, schema).cloned().unwrap_or(Value::Null);
             if is_type(&resolved, "object") {
                 *schema = json!({ "type": "array", "items": schema.clone() });
-                log.change(format!("{label}: {status} is an array of the declared object, one per item sent"));
+                log.change(format!(
+                    "{label}: {status} is an array of the declared object, one per item sent"
+                ));
             } else if is_type(&resolved, "array") {
                 log.unneeded(format!("{label}: {status} is already an array"));
             }
@@ -75,8 +82,10 @@ mod tests {
 
     #[test]
     fn an_array_sent_is_answered_with_an_array() {
-        let invite = json!({ "type": "array", "items": { "type": "object", "properties": { "email": { "type": "string" } } } });
-        let result = json!({ "type": "object", "properties": { "user": { "type": "object" }, "error": { "type": "string" } } });
+        let invite =
+            json!({ "type": "array", "items": { "type": "object", "properties": { "email": { "type": "string" } } } });
+        let result =
+            json!({ "type": "object", "properties": { "user": { "type": "object" }, "error": { "type": "string" } } });
         let mut ok = json_body(result.clone());
         ok["description"] = json!("ok");
         let mut ok_array = json_body(json!({ "type": "array", "items": result }));
@@ -95,9 +104,15 @@ mod tests {
         POST /users: 201 is an array of the declared object, one per item sent
         unneeded: POST /fixed: 201 is already an array
         ");
-        let schema = doc.pointer("/paths/~1users/post/responses/201/content/application~1json/schema").unwrap();
+        let schema = doc
+            .pointer("/paths/~1users/post/responses/201/content/application~1json/schema")
+            .unwrap();
         assert_eq!(schema["type"], "array");
         assert_eq!(schema["items"]["properties"]["error"]["type"], "string");
-        assert_eq!(doc.pointer("/paths/~1one/post/responses/200/content/application~1json/schema/type").unwrap(), "object");
+        assert_eq!(
+            doc.pointer("/paths/~1one/post/responses/200/content/application~1json/schema/type")
+                .unwrap(),
+            "object"
+        );
     }
 }

@@ -58,7 +58,8 @@ mod tests {
 
     #[test]
     fn a_post_accepts_200_and_201_alike() {
-        let body = json!({ "description": "ok", "content": { "application/json": { "schema": { "type": "object" } } } });
+        let body =
+            json!({ "description": "ok", "content": { "application/json": { "schema": { "type": "object" } } } });
         let mut doc = spec(
             json!({
                 "/users": { "post": { "responses": { "200": body, "401": { "description": "no" } } } },

@@ -49,7 +49,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             log.unneeded(format!("{label}: the answer already describes dry-run rows"));
             return Ok(());
         }
-        let Some(row) = alternatives.iter().find_map(|a| row_ref(a)) else {
+        let Some(row) = alternatives.iter().find_map(row_ref) else {
             return Ok(());
         };
         let name = format!("{row}-dry-run");
@@ -64,7 +64,9 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             json!({ "type": "array", "items": { "$ref": schema_ref(&name) }, "title": "dryRun",
                     "description": "Each affected row before and after the change, when dryRun is true (nothing is written)" }),
         );
-        log.change(format!("{label}: dry-run answer `{name}` (before/after pairs, null columns)"));
+        log.change(format!(
+            "{label}: dry-run answer `{name}` (before/after pairs, null columns)"
+        ));
         Ok(())
     })?;
     super::add_component_schemas(doc, added);
@@ -122,7 +124,9 @@ fn dry_run_row(row: &Value) -> Value {
         );
     }
     out["required"] = json!(["dryRunState"]);
-    out["description"] = json!("A row as it would be before or after a change (dry run); a side that does not exist has every column null");
+    out["description"] = json!(
+        "A row as it would be before or after a change (dry run); a side that does not exist has every column null"
+    );
     out
 }
 
@@ -142,7 +146,9 @@ mod tests {
             "type": "object", "properties": { "dryRun": { "type": "boolean" } } } } } });
         let mut delete = op_200(answer.clone());
         delete["parameters"] = json!([{ "name": "dryRun", "in": "query", "schema": { "type": "boolean" } }]);
-        let mut fixed = op_200(json!({ "oneOf": [{ "type": "array", "items": { "type": "object", "properties": { "dryRunState": {} } } }] }));
+        let mut fixed = op_200(
+            json!({ "oneOf": [{ "type": "array", "items": { "type": "object", "properties": { "dryRunState": {} } } }] }),
+        );
         fixed["parameters"] = delete["parameters"].clone();
         let mut doc = spec(
             json!({
@@ -163,8 +169,17 @@ mod tests {
         assert_eq!(row["properties"]["id"]["nullable"], true);
         assert_eq!(row["required"], json!(["dryRunState"]));
         assert_eq!(row["additionalProperties"], true);
-        let alternatives = doc.pointer("/paths/~1rows~1update/patch/responses/200/content/application~1json/schema/oneOf").unwrap();
+        let alternatives = doc
+            .pointer("/paths/~1rows~1update/patch/responses/200/content/application~1json/schema/oneOf")
+            .unwrap();
         assert_eq!(alternatives[0]["items"]["$ref"], "#/components/schemas/row-dry-run");
-        assert_eq!(doc.pointer("/paths/~1rows/get/responses/200/content/application~1json/schema/oneOf").unwrap().as_array().unwrap().len(), 2);
+        assert_eq!(
+            doc.pointer("/paths/~1rows/get/responses/200/content/application~1json/schema/oneOf")
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
     }
 }

@@ -13,7 +13,9 @@
 //!
 //! Pattern: a success response whose schema is an object with at least two properties, none
 //! required, all objects, all named by titles (names with spaces: a keyed collection, not a
-//! record). It becomes `oneOf: [<that object>, <an empty array>]`. A response that is already a
+//! record). It becomes `oneOf: [<an empty array>, <that object>]`, the array first: serde reads
+//! `[]` as an object whose fields are all missing (all are optional), so in Rust the empty answer
+//! would otherwise pass for a report with nothing in it. A response that is already a
 //! `oneOf`/`anyOf` with an array alternative is right (logged as unneeded).
 
 use serde_json::{Value, json};
@@ -39,17 +41,22 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             let Some(schema) = response.pointer_mut("/content/application~1json/schema") else {
                 continue;
             };
-            let union = schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Value::as_array);
+            let union = schema
+                .get("oneOf")
+                .or_else(|| schema.get("anyOf"))
+                .and_then(Value::as_array);
             if let Some(alternatives) = union {
-                let keyed = alternatives.iter().any(|a| resolve(&root, a).is_some_and(is_keyed_collection));
+                let keyed = alternatives
+                    .iter()
+                    .any(|a| resolve(&root, a).is_some_and(is_keyed_collection));
                 let array = alternatives.iter().any(|a| a.get("type") == Some(&json!("array")));
                 if keyed && array {
                     log.unneeded(format!("{label}: {status} already allows an empty array"));
                 }
             } else if resolve(&root, schema).is_some_and(is_keyed_collection) {
                 *schema = json!({ "oneOf": [
-                    schema.clone(),
-                    { "type": "array", "maxItems": 0, "items": {}, "title": "empty", "description": "Nothing to report" }
+                    { "type": "array", "maxItems": 0, "items": {}, "title": "empty", "description": "Nothing to report" },
+                    schema.clone()
                 ] });
                 log.change(format!("{label}: {status} may be an empty array"));
             }
@@ -63,7 +70,9 @@ fn is_keyed_collection(schema: &Value) -> bool {
     schema.get("type") == Some(&json!("object"))
         && props.len() >= 2
         && super::required_names(schema).is_empty()
-        && props.iter().all(|(name, p)| name.contains(' ') && p.get("type") == Some(&json!("object")))
+        && props
+            .iter()
+            .all(|(name, p)| name.contains(' ') && p.get("type") == Some(&json!("object")))
 }
 
 #[cfg(test)]
@@ -89,8 +98,10 @@ mod tests {
         POST /audit: 200 may be an empty array
         unneeded: POST /fixed: 200 already allows an empty array
         ");
-        let schema = doc.pointer("/paths/~1audit/post/responses/200/content/application~1json/schema").unwrap();
-        assert_eq!(schema["oneOf"][0]["$ref"], "#/components/schemas/audit");
-        assert_eq!(schema["oneOf"][1]["maxItems"], 0);
+        let schema = doc
+            .pointer("/paths/~1audit/post/responses/200/content/application~1json/schema")
+            .unwrap();
+        assert_eq!(schema["oneOf"][0]["maxItems"], 0);
+        assert_eq!(schema["oneOf"][1]["$ref"], "#/components/schemas/audit");
     }
 }

@@ -46,19 +46,28 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             if !(status.starts_with('4') || status.starts_with('5')) {
                 continue;
             }
-            if let Some(name) = response.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(RESPONSE_PREFIX)) {
+            if let Some(name) = response
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(RESPONSE_PREFIX))
+            {
                 shared.insert(name.to_string());
             } else if response.get("content").is_some() {
                 with_body += 1;
             } else if let Some(r) = response.as_object_mut() {
                 r.insert("content".into(), body.clone());
-                log.change(format!("{}: {status} has n8n's JSON error body", op_label(method, path)));
+                log.change(format!(
+                    "{}: {status} has n8n's JSON error body",
+                    op_label(method, path)
+                ));
             }
         }
         Ok(())
     })?;
     for name in shared {
-        let Some(response) = doc.pointer_mut(&format!("/components/responses/{name}")) else { continue };
+        let Some(response) = doc.pointer_mut(&format!("/components/responses/{name}")) else {
+            continue;
+        };
         if response.get("content").is_some() {
             with_body += 1;
         } else if let Some(r) = response.as_object_mut() {
@@ -114,7 +123,9 @@ mod tests {
         components/responses/notFound: n8n's JSON error body
         unneeded: 1 error responses already declare a body
         ");
-        let schema = doc.pointer("/components/responses/notFound/content/application~1json/schema/$ref").unwrap();
+        let schema = doc
+            .pointer("/components/responses/notFound/content/application~1json/schema/$ref")
+            .unwrap();
         assert_eq!(schema, "#/components/schemas/error");
         assert!(doc.pointer("/paths/~1tags~1{id}/get/responses/200/content").is_none());
     }
@@ -130,6 +141,9 @@ mod tests {
         components/schemas/error: n8n's error body
         GET /a: 401 has n8n's JSON error body
         ");
-        assert_eq!(doc.pointer("/components/schemas/error/required").unwrap(), &json!(["message"]));
+        assert_eq!(
+            doc.pointer("/components/schemas/error/required").unwrap(),
+            &json!(["message"])
+        );
     }
 }

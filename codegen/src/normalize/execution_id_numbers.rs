@@ -32,8 +32,12 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         if pointer.contains("/example") {
             return;
         }
-        let Some(Value::Object(props)) = map.get_mut("properties") else { return };
-        let Some(Value::Object(id)) = props.get_mut("executionId") else { return };
+        let Some(Value::Object(props)) = map.get_mut("properties") else {
+            return;
+        };
+        let Some(Value::Object(id)) = props.get_mut("executionId") else {
+            return;
+        };
         let at = format!("{pointer}/properties/executionId");
         let allows_integer = id.get(LENIENT_EXTENSION) == Some(&Value::Bool(true))
             || serde_json::to_string(id).is_ok_and(|s| s.contains("\"integer\"") || s.contains("\"number\""));
@@ -69,7 +73,8 @@ mod tests {
         unneeded: /components/schemas/fixed/properties/executionId: already allows a number
         ");
         assert_eq!(
-            doc.pointer("/components/schemas/testCase/properties/executionId/x-n8n-api-string-or-number").unwrap(),
+            doc.pointer("/components/schemas/testCase/properties/executionId/x-n8n-api-string-or-number")
+                .unwrap(),
             true
         );
     }

@@ -30,9 +30,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    let Some(paths) = doc.get_mut("paths") else { return Ok(()) };
+    let Some(paths) = doc.get_mut("paths") else {
+        return Ok(());
+    };
     super::walk_objects_with_pointer_mut(paths, &mut |pointer, map| {
-        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else { return };
+        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else {
+            return;
+        };
         for (i, alt) in alternatives.iter_mut().enumerate() {
             let Some(alt) = alt.as_object_mut() else { continue };
             if has_property(alt, "insertedRows") {
@@ -44,7 +48,9 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                 );
                 alt.insert("required".into(), json!(["success", "insertedRows"]));
                 alt.insert("title".into(), json!("count"));
-                log.change(format!("/paths{pointer}/oneOf/{i}: {{count}} -> {{success, insertedRows}}"));
+                log.change(format!(
+                    "/paths{pointer}/oneOf/{i}: {{count}} -> {{success, insertedRows}}"
+                ));
             }
         }
     });
@@ -56,7 +62,9 @@ fn has_property(alt: &Map<String, Value>, name: &str) -> bool {
 }
 
 fn is_count_alternative(alt: &Map<String, Value>) -> bool {
-    let Some(Value::Object(props)) = alt.get("properties") else { return false };
+    let Some(Value::Object(props)) = alt.get("properties") else {
+        return false;
+    };
     let described = alt
         .get("description")
         .and_then(Value::as_str)
@@ -91,7 +99,9 @@ mod tests {
         /paths/~1rows/post/responses/200/content/application~1json/schema/oneOf/0: {count} -> {success, insertedRows}
         unneeded: /paths/~1fixed/post/responses/200/content/application~1json/schema/oneOf/0: the count answer has insertedRows
         ");
-        let alt = doc.pointer("/paths/~1rows/post/responses/200/content/application~1json/schema/oneOf/0").unwrap();
+        let alt = doc
+            .pointer("/paths/~1rows/post/responses/200/content/application~1json/schema/oneOf/0")
+            .unwrap();
         assert_eq!(alt["required"], json!(["success", "insertedRows"]));
         assert!(alt["properties"].get("count").is_none());
     }

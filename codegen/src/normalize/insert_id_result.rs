@@ -32,10 +32,16 @@ pub const RULE: Rule = Rule {
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     let mut rows: Vec<String> = Vec::new();
-    let Some(paths) = doc.get_mut("paths") else { return Ok(()) };
+    let Some(paths) = doc.get_mut("paths") else {
+        return Ok(());
+    };
     super::walk_objects_with_pointer_mut(paths, &mut |pointer, map| {
-        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else { return };
-        let Some(i) = alternatives.iter().position(is_id_alternative) else { return };
+        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else {
+            return;
+        };
+        let Some(i) = alternatives.iter().position(is_id_alternative) else {
+            return;
+        };
         let at = format!("/paths{pointer}/oneOf/{i}");
         if alternatives[i].pointer("/items/properties/id").is_some() {
             log.unneeded(format!("{at}: the ids are already {{id}} objects"));
@@ -69,7 +75,11 @@ fn is_id_alternative(alt: &Value) -> bool {
 /// The row component an array alternative lists (`items: {$ref: …/dataTableRow}`).
 fn row_name(alt: &Value) -> Option<String> {
     (alt.get("type") == Some(&json!("array")))
-        .then(|| alt.pointer("/items/$ref").and_then(Value::as_str).and_then(schema_ref_name))
+        .then(|| {
+            alt.pointer("/items/$ref")
+                .and_then(Value::as_str)
+                .and_then(schema_ref_name)
+        })
         .flatten()
 }
 
@@ -109,7 +119,9 @@ mod tests {
         /components/schemas/row: a stored row has id, createdAt: required
         unneeded: /paths/~1fixed/post/responses/200/content/application~1json/schema/oneOf/0: the ids are already {id} objects
         ");
-        let alternatives = doc.pointer("/paths/~1rows/post/responses/200/content/application~1json/schema/oneOf").unwrap();
+        let alternatives = doc
+            .pointer("/paths/~1rows/post/responses/200/content/application~1json/schema/oneOf")
+            .unwrap();
         assert_eq!(alternatives[2]["items"]["required"], json!(["id"]));
         assert_eq!(alternatives[1]["items"]["$ref"], "#/components/schemas/row");
     }

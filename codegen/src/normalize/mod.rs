@@ -31,6 +31,7 @@ pub mod field_markers;
 mod insert_count_result;
 mod insert_id_result;
 mod integer_parameters;
+mod list_wrappers;
 mod multipart_bodies;
 mod no_content_status;
 mod not_found_responses;
@@ -91,6 +92,7 @@ pub const RULES: &[Rule] = &[
     insert_id_result::RULE,
     execution_id_numbers::RULE,
     empty_collections::RULE,
+    list_wrappers::RULE,
     error_bodies::RULE,
     unique_operation_ids::RULE,
     operation_ids::RULE,

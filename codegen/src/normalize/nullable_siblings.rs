@@ -97,7 +97,12 @@ fn reconcile(doc: &mut Value, (a, b): (&Shape, &Shape), done: &mut BTreeSet<Stri
         }
     }
     if !agreed.is_empty() && a.pointer < b.pointer {
-        log.unneeded(format!("{} and {} agree: {} nullable", a.pointer, b.pointer, agreed.join(", ")));
+        log.unneeded(format!(
+            "{} and {} agree: {} nullable",
+            a.pointer,
+            b.pointer,
+            agreed.join(", ")
+        ));
     }
 }
 
@@ -134,6 +139,10 @@ mod tests {
         /components/schemas/user/properties/lastName: nullable, as in /components/schemas/projectUser
         unneeded: /components/schemas/member and /components/schemas/projectUser agree: firstName, lastName nullable
         ");
-        assert_eq!(doc.pointer("/components/schemas/user/properties/firstName/nullable").unwrap(), true);
+        assert_eq!(
+            doc.pointer("/components/schemas/user/properties/firstName/nullable")
+                .unwrap(),
+            true
+        );
     }
 }

@@ -29,9 +29,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    let Some(paths) = doc.get_mut("paths") else { return Ok(()) };
+    let Some(paths) = doc.get_mut("paths") else {
+        return Ok(());
+    };
     super::walk_objects_with_pointer_mut(paths, &mut |pointer, map| {
-        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else { return };
+        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else {
+            return;
+        };
         for (i, alt) in alternatives.iter_mut().enumerate() {
             let Some(obj) = alt.as_object() else { continue };
             if !returned_with_return_data(obj) {
@@ -94,7 +98,9 @@ mod tests {
         /paths/~1upsert/post/responses/200/content/application~1json/schema/oneOf/1: one row -> an array of rows
         unneeded: /paths/~1update/patch/responses/200/content/application~1json/schema/oneOf/0: already an array
         ");
-        let alt = doc.pointer("/paths/~1upsert/post/responses/200/content/application~1json/schema/oneOf/1").unwrap();
+        let alt = doc
+            .pointer("/paths/~1upsert/post/responses/200/content/application~1json/schema/oneOf/1")
+            .unwrap();
         assert_eq!(alt["type"], "array");
         assert_eq!(alt["items"], row);
     }

@@ -37,6 +37,9 @@ enum Command {
     Bench(bench::Args),
     /// Run every check CI runs: format, lint, freshness, tests, end-to-end against a real n8n.
     Test(test::Args),
+    /// The end-to-end step alone: the suite, the examples and the coverage report against a
+    /// licensed n8n (started for the run, or `--running`).
+    E2e(e2e::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Spec(cmd) => spec::run(cmd),
         Command::Test(args) => test::run(args),
+        Command::E2e(args) => e2e::run(args),
         Command::N8n(cmd) => n8n::run(cmd),
         Command::Bench(args) => bench::run(args),
         Command::Diff(args) => diff::run(args),

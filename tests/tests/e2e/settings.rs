@@ -1,13 +1,23 @@
 //! Instance settings: LDAP (with a sync against the loopback directory), SAML, OIDC (with the
 //! loopback HTTPS discovery document) and OpenTelemetry (with a loopback collector).
 //! Login through LDAP or SSO stays off throughout: the owner keeps logging in with a password.
+//!
+//! LDAP, SAML and OIDC are configured one after the other: saving any of them also saves the
+//! instance's authentication method, and two first saves at once race in n8n (one answers 500).
 
 use n8n_api::prelude::*;
 use n8n_api::types;
 
 use crate::support::*;
 
+/// LDAP, then SAML, then OIDC.
 #[tokio::test]
+async fn ldap_saml_and_oidc() {
+    ldap_configuration_and_sync().await;
+    saml_configuration().await;
+    oidc_configuration().await;
+}
+
 async fn ldap_configuration_and_sync() {
     let client = client();
     let peer = licensed()
@@ -87,7 +97,6 @@ async fn ldap_configuration_and_sync() {
 }
 
 /// SAML needs no identity provider to be configured: its metadata is written here.
-#[tokio::test]
 async fn saml_configuration() {
     let client = client();
     let before = client.get_saml_configuration().send().await.unwrap().into_inner();
@@ -124,7 +133,6 @@ fn idp_metadata() -> String {
 
 /// n8n fetches the OIDC discovery document (over HTTPS only) when the configuration is saved:
 /// here from the loopback provider, whose CA the licensed instance trusts.
-#[tokio::test]
 async fn oidc_configuration() {
     let client = client();
     let discovery = licensed()

@@ -228,6 +228,11 @@ async fn workflow_pinned_data_modes() {
         .await
         .unwrap();
     assert!(without.pin_data.is_none());
+    let listed = client.get_workflows().name(with.name.clone()).send().await.unwrap();
+    assert!(
+        listed.data.iter().all(|w| w.pin_data.is_some()),
+        "listed with pin data by default"
+    );
     let listed = client
         .get_workflows()
         .name(with.name.clone())
@@ -235,6 +240,7 @@ async fn workflow_pinned_data_modes() {
         .send()
         .await
         .unwrap();
+    assert_eq!(listed.data.len(), 1);
     assert!(listed.data.iter().all(|w| w.pin_data.is_none()));
     remove_workflow(&client, &id).await;
 }

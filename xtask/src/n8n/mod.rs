@@ -166,6 +166,19 @@ fn read_instance() -> Option<Instance> {
     serde_json::from_str(&fs::read_to_string(instance_file()).ok()?).ok()
 }
 
+/// The instance `start` recorded, if it is still running.
+pub fn running_instance() -> Result<Instance> {
+    match read_instance() {
+        Some(inst) if alive(inst.pid) && !inst.api_key.is_empty() => Ok(inst),
+        Some(inst) => bail!(
+            "the n8n recorded in {} (pid {}) is not running: `cargo xtask n8n stop`, then start one",
+            crate::rel(&instance_file()),
+            inst.pid
+        ),
+        None => bail!("no n8n started by this checkout: `cargo xtask n8n start --licensed`"),
+    }
+}
+
 pub fn cache_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("N8N_API_CACHE") {
         return PathBuf::from(d);

@@ -50,6 +50,8 @@ pub struct Peers {
 
 /// Installs the packages (once) and starts the peers; returns when they all listen.
 pub fn start(state: &Path, lifetime: Lifetime) -> Result<Peers> {
+    super::which("git")
+        .map_err(|_| anyhow!("`git` is not on PATH: the loopback git server and the source-control tests need it"))?;
     let site = provision()?;
     let dir = state.join("peers");
     let _ = fs::remove_dir_all(&dir);

@@ -6,7 +6,12 @@
 //! is reused across runs, and is atomic: it installs into a temporary directory and renames it
 //! into place when complete, so a race or an interrupted install never leaves a broken cache.
 //! The running instance's state lives in `target/n8n/` (`instance.json`, mode 0600, holds the
-//! base URL and the API key the tests read).
+//! base URL, the API key and the owner's password the tests read).
+//!
+//! `start --licensed` starts n8n in its own E2E test mode with every licensed feature the public
+//! API needs switched on, plus loopback peers (LDAP, OIDC, git) for the operations that talk to
+//! other systems: see `licensed.rs` (what it changes and why) and `peers.rs`. Test instances on
+//! 127.0.0.1 only; plain `start` is an ordinary, unlicensed n8n.
 
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};

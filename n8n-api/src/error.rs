@@ -193,7 +193,8 @@ where
     }
 }
 
-/// The `tracing` target of the event each finished request emits (see [`finish`]).
+/// The `tracing` target of the event each finished request emits (level `DEBUG`; fields
+/// `operation`, `status`, `outcome` (`ok` or `error`), `error_kind`, `attempts`).
 pub const REQUEST_TARGET: &str = "n8n_api::request";
 
 fn record(operation: &str, status: Option<StatusCode>, error_kind: Option<&str>, attempts: u32) {

@@ -149,6 +149,7 @@ pub fn install() {
     INSTALLED.get_or_init(|| {
         tracing::subscriber::set_global_default(Recorder::new(|r| append(&r)))
             .expect("no other global tracing subscriber in the e2e suite");
+        tracing::callsite::rebuild_interest_cache();
     });
 }
 

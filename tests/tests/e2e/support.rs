@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 /// A client for the test instance; every request it makes is recorded for the coverage report.
 pub fn client() -> Client {
-    n8n_api_tests::coverage::install();
     let inst = licensed();
     Client::new(&inst.url, &inst.api_key).expect("a client for the test instance")
 }
@@ -20,6 +19,8 @@ pub fn client() -> Client {
 /// The instance, which must run in licensed test mode: a test of a licensed operation against an
 /// ordinary instance fails here, loudly, instead of proving nothing.
 pub fn licensed() -> Instance {
+    // Before any request of this process: every request is recorded.
+    n8n_api_tests::coverage::install();
     let inst = instance();
     assert!(
         inst.licensed,

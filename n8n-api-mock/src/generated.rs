@@ -622,9 +622,19 @@ impl<'m> crate::OperationMock<'m, operation::GenerateAudit> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `200` with `value` as JSON: the `types::Audit` the client's `send()` returns.
-    pub async fn responds(self, value: &::n8n_api::types::Audit) -> crate::Mounted {
+    /// Answers `200` with `value` as JSON: the `types::GenerateAuditResponse` the client's `send()` returns.
+    pub async fn responds(
+        self,
+        value: &::n8n_api::types::GenerateAuditResponse,
+    ) -> crate::Mounted {
         self.respond_json(value).await
+    }
+    /// Answers `500` with `body`, which the client decodes into its typed `ErrorBody`.
+    pub async fn responds_internal_server_error(
+        self,
+        body: &::n8n_api::types::Error,
+    ) -> crate::Mounted {
+        self.respond_status_json(500u16, body).await
     }
 }
 #[cfg(feature = "settings-ldap")]
@@ -1424,7 +1434,7 @@ impl crate::MockN8n {
                 id: "createTestRun",
                 method: "POST",
                 path: "/workflows/{id}/test-runs",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -1435,9 +1445,16 @@ impl<'m> crate::OperationMock<'m, operation::CreateTestRun> {
     pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.path_param("id", value.into().to_string())
     }
-    /// Answers `201` with `value` as JSON: the `types::TestRun` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::TestRun` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::TestRun) -> crate::Mounted {
         self.respond_json(value).await
+    }
+    /// Answers `402` with `body`, which the client decodes into its typed `ErrorBody`.
+    pub async fn responds_payment_required(
+        self,
+        body: &::n8n_api::types::Error,
+    ) -> crate::Mounted {
+        self.respond_status_json(402u16, body).await
     }
 }
 #[cfg(feature = "evaluation")]
@@ -1694,10 +1711,10 @@ impl<'m> crate::OperationMock<'m, operation::CreateUser> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `200` with `value` as JSON: the `types::CreateUserResponse` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `::std::vec::Vec<types::CreateUserResponseItem>` the client's `send()` returns.
     pub async fn responds(
         self,
-        value: &::n8n_api::types::CreateUserResponse,
+        value: &::std::vec::Vec<::n8n_api::types::CreateUserResponseItem>,
     ) -> crate::Mounted {
         self.respond_json(value).await
     }
@@ -1752,7 +1769,7 @@ impl crate::MockN8n {
                 id: "deleteUser",
                 method: "DELETE",
                 path: "/users/{id}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -1763,7 +1780,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteUser> {
     pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.path_param("id", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -1903,7 +1920,7 @@ impl crate::MockN8n {
                 id: "create-data-table",
                 method: "POST",
                 path: "/data-tables",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -1921,7 +1938,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateDataTable> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::DataTable` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::DataTable` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::DataTable) -> crate::Mounted {
         self.respond_json(value).await
     }
@@ -2024,7 +2041,7 @@ impl crate::MockN8n {
                 id: "delete-data-table",
                 method: "DELETE",
                 path: "/data-tables/{dataTableId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -2038,7 +2055,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteDataTable> {
     ) -> Self {
         self.path_param("dataTableId", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -2432,7 +2449,7 @@ impl crate::MockN8n {
                 id: "create-data-table-column",
                 method: "POST",
                 path: "/data-tables/{dataTableId}/columns",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -2457,7 +2474,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateDataTableColumn> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::DataTableColumn` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::DataTableColumn` the client's `send()` returns.
     pub async fn responds(
         self,
         value: &::n8n_api::types::DataTableColumn,
@@ -2482,7 +2499,7 @@ impl crate::MockN8n {
                 id: "delete-data-table-column",
                 method: "DELETE",
                 path: "/data-tables/{dataTableId}/columns/{columnId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -2503,7 +2520,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteDataTableColumn> {
     ) -> Self {
         self.path_param("columnId", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -2702,7 +2719,7 @@ impl crate::MockN8n {
                 id: "uninstallPackage",
                 method: "DELETE",
                 path: "/community-packages/{name}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -2713,7 +2730,7 @@ impl<'m> crate::OperationMock<'m, operation::UninstallPackage> {
     pub fn name(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.path_param("name", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -2834,7 +2851,7 @@ impl crate::MockN8n {
                 id: "createFolder",
                 method: "POST",
                 path: "/projects/{projectId}/folders",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -2859,7 +2876,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateFolder> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::Folder` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::Folder` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Folder) -> crate::Mounted {
         self.respond_json(value).await
     }
@@ -2945,7 +2962,7 @@ impl crate::MockN8n {
                 id: "deleteFolder",
                 method: "DELETE",
                 path: "/projects/{projectId}/folders/{folderId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -2973,7 +2990,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteFolder> {
     ) -> Self {
         self.query_param("transferToFolderId", &value.into())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -3787,7 +3804,7 @@ impl crate::MockN8n {
                 id: "transferCredential",
                 method: "PUT",
                 path: "/credentials/{credentialId}/transfer",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -3812,7 +3829,7 @@ impl<'m> crate::OperationMock<'m, operation::TransferCredential> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -4463,7 +4480,7 @@ impl crate::MockN8n {
                 id: "createProject",
                 method: "POST",
                 path: "/projects",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -4481,7 +4498,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateProject> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::Project` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::Project` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Project) -> crate::Mounted {
         self.respond_json(value).await
     }
@@ -4501,7 +4518,7 @@ impl crate::MockN8n {
                 id: "updateProject",
                 method: "PUT",
                 path: "/projects/{projectId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -4526,7 +4543,7 @@ impl<'m> crate::OperationMock<'m, operation::UpdateProject> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -4546,7 +4563,7 @@ impl crate::MockN8n {
                 id: "deleteProject",
                 method: "DELETE",
                 path: "/projects/{projectId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -4560,7 +4577,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteProject> {
     ) -> Self {
         self.path_param("projectId", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -4651,7 +4668,7 @@ impl crate::MockN8n {
                 id: "addUsersToProject",
                 method: "POST",
                 path: "/projects/{projectId}/users",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -4676,7 +4693,7 @@ impl<'m> crate::OperationMock<'m, operation::AddUsersToProject> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -4698,7 +4715,7 @@ impl crate::MockN8n {
                 id: "changeUserRoleInProject",
                 method: "PATCH",
                 path: "/projects/{projectId}/users/{userId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -4730,7 +4747,7 @@ impl<'m> crate::OperationMock<'m, operation::ChangeUserRoleInProject> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -4752,7 +4769,7 @@ impl crate::MockN8n {
                 id: "deleteUserFromProject",
                 method: "DELETE",
                 path: "/projects/{projectId}/users/{userId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -4773,7 +4790,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteUserFromProject> {
     ) -> Self {
         self.path_param("userId", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -4795,7 +4812,7 @@ impl crate::MockN8n {
                 id: "createPromotionProvider",
                 method: "POST",
                 path: "/promotions/providers",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -4813,7 +4830,7 @@ impl<'m> crate::OperationMock<'m, operation::CreatePromotionProvider> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::CreatePromotionProviderResponse` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::CreatePromotionProviderResponse` the client's `send()` returns.
     pub async fn responds(
         self,
         value: &::n8n_api::types::CreatePromotionProviderResponse,
@@ -4989,7 +5006,7 @@ impl crate::MockN8n {
                 id: "deletePromotionProvider",
                 method: "DELETE",
                 path: "/promotions/providers/{promotionProviderId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -5003,7 +5020,7 @@ impl<'m> crate::OperationMock<'m, operation::DeletePromotionProvider> {
     ) -> Self {
         self.path_param("promotionProviderId", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -5025,7 +5042,7 @@ impl crate::MockN8n {
                 id: "createPromotionConnection",
                 method: "POST",
                 path: "/promotions/connections",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -5043,7 +5060,7 @@ impl<'m> crate::OperationMock<'m, operation::CreatePromotionConnection> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::PromotionConnection` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::PromotionConnection` the client's `send()` returns.
     pub async fn responds(
         self,
         value: &::n8n_api::types::PromotionConnection,
@@ -5233,7 +5250,7 @@ impl crate::MockN8n {
                 id: "deletePromotionConnection",
                 method: "DELETE",
                 path: "/promotions/connections/{promotionConnectionId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -5247,7 +5264,7 @@ impl<'m> crate::OperationMock<'m, operation::DeletePromotionConnection> {
     ) -> Self {
         self.path_param("promotionConnectionId", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -5369,7 +5386,7 @@ impl crate::MockN8n {
                 id: "deletePromotionConfig",
                 method: "DELETE",
                 path: "/promotions/connections/{promotionConnectionId}/configs/{direction}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -5390,7 +5407,7 @@ impl<'m> crate::OperationMock<'m, operation::DeletePromotionConfig> {
     ) -> Self {
         self.path_param("direction", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -5589,7 +5606,7 @@ impl crate::MockN8n {
                 id: "removeProjectFromPromotionConnection",
                 method: "DELETE",
                 path: "/promotions/connections/{promotionConnectionId}/projects/{projectId}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -5610,7 +5627,7 @@ impl<'m> crate::OperationMock<'m, operation::RemoveProjectFromPromotionConnectio
     ) -> Self {
         self.path_param("projectId", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -5788,7 +5805,7 @@ impl crate::MockN8n {
                 id: "createRoleMappingRule",
                 method: "POST",
                 path: "/role-mapping-rules",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -5806,7 +5823,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateRoleMappingRule> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::RoleMappingRule` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::RoleMappingRule` the client's `send()` returns.
     pub async fn responds(
         self,
         value: &::n8n_api::types::RoleMappingRule,
@@ -6002,7 +6019,7 @@ impl crate::MockN8n {
                 id: "createRole",
                 method: "POST",
                 path: "/roles",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -6020,7 +6037,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateRole> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::Role` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::Role` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Role) -> crate::Mounted {
         self.respond_json(value).await
     }
@@ -6365,7 +6382,7 @@ impl crate::MockN8n {
                 id: "createTag",
                 method: "POST",
                 path: "/tags",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -6383,7 +6400,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateTag> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with `value` as JSON: the `types::Tag` the client's `send()` returns.
+    /// Answers `200` with `value` as JSON: the `types::Tag` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Tag) -> crate::Mounted {
         self.respond_json(value).await
     }
@@ -6513,7 +6530,7 @@ impl crate::MockN8n {
                 id: "createVariable",
                 method: "POST",
                 path: "/variables",
-                status: 201u16,
+                status: 200u16,
             },
         )
     }
@@ -6531,7 +6548,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateVariable> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `201` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -6553,7 +6570,7 @@ impl crate::MockN8n {
                 id: "updateVariable",
                 method: "PUT",
                 path: "/variables/{id}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -6575,7 +6592,7 @@ impl<'m> crate::OperationMock<'m, operation::UpdateVariable> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -6597,7 +6614,7 @@ impl crate::MockN8n {
                 id: "deleteVariable",
                 method: "DELETE",
                 path: "/variables/{id}",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -6608,7 +6625,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteVariable> {
     pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.path_param("id", value.into().to_string())
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -6968,7 +6985,7 @@ impl crate::MockN8n {
                 id: "transferWorkflow",
                 method: "PUT",
                 path: "/workflows/{workflowId}/transfer",
-                status: 204u16,
+                status: 200u16,
             },
         )
     }
@@ -6993,7 +7010,7 @@ impl<'m> crate::OperationMock<'m, operation::TransferWorkflow> {
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
     }
-    /// Answers `204` with no body (the client's `send()` returns `()`).
+    /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
         self.respond_empty().await
     }
@@ -8270,9 +8287,14 @@ pub static OPERATIONS: &[crate::MockedOperation] = &[
     },
 ];
 #[cfg(feature = "audit")]
-impl crate::Sample for ::n8n_api::types::Audit {
+impl crate::Sample for ::n8n_api::types::GenerateAuditResponse {
     fn sample() -> Self {
-        crate::sample::decode("Audit", "{}")
+        crate::sample::decode("GenerateAuditResponse", "[]")
+    }
+}
+impl crate::Sample for ::n8n_api::types::Error {
+    fn sample() -> Self {
+        crate::sample::decode("Error", "{\"message\":\"x\"}")
     }
 }
 #[cfg(feature = "settings-ldap")]
@@ -8402,9 +8424,9 @@ impl crate::Sample for ::n8n_api::types::User {
     }
 }
 #[cfg(feature = "user")]
-impl crate::Sample for ::n8n_api::types::CreateUserResponse {
+impl crate::Sample for ::n8n_api::types::CreateUserResponseItem {
     fn sample() -> Self {
-        crate::sample::decode("CreateUserResponse", "{}")
+        crate::sample::decode("CreateUserResponseItem", "{}")
     }
 }
 #[cfg(feature = "data-table")]
@@ -8431,25 +8453,25 @@ impl crate::Sample for ::n8n_api::types::DataTableRowList {
 #[cfg(feature = "data-table")]
 impl crate::Sample for ::n8n_api::types::DataTableRow {
     fn sample() -> Self {
-        crate::sample::decode("DataTableRow", "{}")
+        crate::sample::decode(
+            "DataTableRow",
+            "{\"id\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}",
+        )
     }
 }
 #[cfg(feature = "data-table")]
 impl crate::Sample for ::n8n_api::types::InsertDataTableRowsResponse {
     fn sample() -> Self {
-        crate::sample::decode("InsertDataTableRowsResponse", "{}")
+        crate::sample::decode(
+            "InsertDataTableRowsResponse",
+            "{\"success\":false,\"insertedRows\":1}",
+        )
     }
 }
 #[cfg(feature = "data-table")]
-impl crate::Sample for ::n8n_api::types::DataTableRowsResponse {
+impl crate::Sample for ::n8n_api::types::DataTableResponse {
     fn sample() -> Self {
-        crate::sample::decode("DataTableRowsResponse", "false")
-    }
-}
-#[cfg(feature = "data-table")]
-impl crate::Sample for ::n8n_api::types::UpsertDataTableRowResponse {
-    fn sample() -> Self {
-        crate::sample::decode("UpsertDataTableRowResponse", "false")
+        crate::sample::decode("DataTableResponse", "[]")
     }
 }
 #[cfg(feature = "data-table")]
@@ -8886,7 +8908,10 @@ impl crate::Sample for ::n8n_api::types::GetWorkflowHistoryResponseDataItem {
 pub(crate) static SAMPLES: &[fn()] = &[
     #[cfg(feature = "audit")]
     || {
-        let _ = <::n8n_api::types::Audit as crate::Sample>::sample();
+        let _ = <::n8n_api::types::GenerateAuditResponse as crate::Sample>::sample();
+    },
+    || {
+        let _ = <::n8n_api::types::Error as crate::Sample>::sample();
     },
     #[cfg(feature = "settings-ldap")]
     || {
@@ -8958,7 +8983,7 @@ pub(crate) static SAMPLES: &[fn()] = &[
     },
     #[cfg(feature = "user")]
     || {
-        let _ = <::n8n_api::types::CreateUserResponse as crate::Sample>::sample();
+        let _ = <::n8n_api::types::CreateUserResponseItem as crate::Sample>::sample();
     },
     #[cfg(feature = "data-table")]
     || {
@@ -8982,11 +9007,7 @@ pub(crate) static SAMPLES: &[fn()] = &[
     },
     #[cfg(feature = "data-table")]
     || {
-        let _ = <::n8n_api::types::DataTableRowsResponse as crate::Sample>::sample();
-    },
-    #[cfg(feature = "data-table")]
-    || {
-        let _ = <::n8n_api::types::UpsertDataTableRowResponse as crate::Sample>::sample();
+        let _ = <::n8n_api::types::DataTableResponse as crate::Sample>::sample();
     },
     #[cfg(feature = "data-table")]
     || {

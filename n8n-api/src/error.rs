@@ -81,6 +81,19 @@ impl Error {
         &self.kind
     }
 
+    /// The kind in one word, for logs: `api`, `decode`, `transport`, `invalid_request`, `config`,
+    /// `other`.
+    pub fn kind_name(&self) -> &'static str {
+        match &*self.kind {
+            ErrorKind::Api { .. } => "api",
+            ErrorKind::Decode { .. } => "decode",
+            ErrorKind::Transport(_) => "transport",
+            ErrorKind::InvalidRequest(_) => "invalid_request",
+            ErrorKind::Config(_) => "config",
+            ErrorKind::Other(_) => "other",
+        }
+    }
+
     /// The HTTP status, when n8n answered.
     pub fn status(&self) -> Option<StatusCode> {
         match &*self.kind {
@@ -156,18 +169,46 @@ impl Error {
 }
 
 /// Maps the result of a generated `send_unmapped()` into the crate's result.
+///
+/// Every finished request emits one `tracing` event with target [`REQUEST_TARGET`](crate::REQUEST_TARGET) (level
+/// `DEBUG`): `operation` (the operation id), `status` (the HTTP status, when n8n answered),
+/// `outcome` (`"ok"` once the body decoded into its type, else `"error"`), `error_kind` (for
+/// errors: `api`, `decode`, `transport`, ...) and `attempts`. It carries no URL, header or body.
 pub(crate) async fn finish<T, F>(operation: &'static str, send: F) -> Result<ResponseValue<T>, Error>
 where
     F: std::future::Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
 {
     let (result, attempts) = crate::retry::counting(send).await;
     match result {
-        Ok(value) => Ok(value),
+        Ok(value) => {
+            record(operation, Some(value.status()), None, attempts);
+            Ok(value)
+        }
         Err(e) => {
             let mut e = Error::from_progenitor(operation, e).await;
             e.attempts = attempts;
+            record(operation, e.status(), Some(e.kind_name()), attempts);
             Err(e)
         }
+    }
+}
+
+/// The `tracing` target of the event each finished request emits (level `DEBUG`; fields
+/// `operation`, `status`, `outcome` (`ok` or `error`), `error_kind`, `attempts`).
+pub const REQUEST_TARGET: &str = "n8n_api::request";
+
+fn record(operation: &str, status: Option<StatusCode>, error_kind: Option<&str>, attempts: u32) {
+    let outcome = if error_kind.is_none() { "ok" } else { "error" };
+    match status {
+        Some(status) => tracing::debug!(
+            target: "n8n_api::request",
+            operation,
+            status = status.as_u16(),
+            outcome,
+            error_kind,
+            attempts
+        ),
+        None => tracing::debug!(target: "n8n_api::request", operation, outcome, error_kind, attempts),
     }
 }
 

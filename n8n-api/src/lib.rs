@@ -31,7 +31,7 @@ mod retry;
 mod support;
 
 pub use client::{ApiKey, Client, ClientBuilder};
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, REQUEST_TARGET};
 #[allow(unused_imports)] // empty when no tag feature is on
 pub use generated::prelude::*;
 pub use generated::{ErrorBody, N8N_VERSION, OPERATIONS, builder, types};

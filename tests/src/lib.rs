@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod coverage;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,10 +13,48 @@ pub fn root() -> PathBuf {
 }
 
 /// The running n8n the end-to-end suite talks to (written by `cargo xtask n8n start`).
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Clone, serde::Deserialize)]
 pub struct Instance {
     pub url: String,
     pub api_key: String,
+    /// Started with `--licensed` (n8n's E2E test mode, licensed features on, loopback peers).
+    #[serde(default)]
+    pub licensed: bool,
+    #[serde(default)]
+    pub owner_email: String,
+    #[serde(default)]
+    pub owner_password: String,
+    #[serde(default)]
+    pub peers: Option<Peers>,
+}
+
+impl std::fmt::Debug for Instance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Instance")
+            .field("url", &self.url)
+            .field("licensed", &self.licensed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The loopback peers of the licensed instance (`xtask/peers/peers.py`).
+#[derive(Clone, serde::Deserialize)]
+pub struct Peers {
+    pub ldap: Ldap,
+    pub oidc_discovery_url: String,
+    pub git_http_url: String,
+    pub git_root: PathBuf,
+}
+
+/// The loopback LDAP directory: one user, `user_email`.
+#[derive(Clone, serde::Deserialize)]
+pub struct Ldap {
+    pub host: String,
+    pub port: u16,
+    pub base_dn: String,
+    pub admin_dn: String,
+    pub admin_password: String,
+    pub user_email: String,
 }
 
 /// Reads the instance file (`$N8N_API_E2E_INSTANCE`, else `target/n8n/instance.json`).

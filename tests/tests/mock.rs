@@ -66,6 +66,10 @@ async fn error_statuses_carry_status_message_and_operation() {
     assert_eq!(e.message(), Some("Tag not found"));
     assert!(matches!(e.kind(), ErrorKind::Api { code: Some(c), .. } if c == "NOT_FOUND"));
     assert_eq!(e.to_string(), "getTag: 404 Not Found: Tag not found");
+    assert!(
+        matches!(e.body(), Some(ErrorBody::Error(b)) if b.message == "Tag not found"),
+        "n8n's error body is typed"
+    );
     let e = client.get_tag().tag_id("empty").send().await.unwrap_err();
     assert_eq!(e.status().unwrap().as_u16(), 400);
     assert_eq!(e.message(), None);
@@ -402,7 +406,11 @@ async fn import_400_401_403_404_carry_n8ns_message() {
         let e = import(&mock.client()).send().await.unwrap_err();
         assert_eq!(e.status().unwrap().as_u16(), status);
         assert_eq!(e.message(), Some(format!("m{status}").as_str()));
-        assert!(e.body().is_none());
+        // n8n's error body, typed (the `error-bodies` spec patch).
+        assert!(
+            matches!(e.body(), Some(ErrorBody::Error(b)) if b.message == format!("m{status}")),
+            "{e:?}"
+        );
     }
     let mock = import_mock(400, None).await;
     let e = import(&mock.client()).send().await.unwrap_err();

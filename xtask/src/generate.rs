@@ -47,6 +47,9 @@ fn inspect(args: &Args, output: &pipeline::Output) -> Result<()> {
         for (rule, change) in &output.log.changes {
             println!("{rule}: {change}");
         }
+        for (rule, place) in &output.log.unneeded {
+            println!("{rule}: (not needed) {place}");
+        }
     }
     if let Some(path) = &args.normalized {
         let json = serde_json::to_vec_pretty(&output.normalized)?;

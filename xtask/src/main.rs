@@ -43,6 +43,9 @@ enum Command {
     Test(test::Args),
     /// Move to a new n8n release: spec, client, snapshots, crate version, CHANGELOG.md.
     Update(update::Args),
+    /// The end-to-end step alone: the suite, the examples and the coverage report against a
+    /// licensed n8n (started for the run, or `--running`).
+    E2e(e2e::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Spec(cmd) => spec::run(cmd),
         Command::Test(args) => test::run(args),
+        Command::E2e(args) => e2e::run(args),
         Command::N8n(cmd) => n8n::run(cmd),
         Command::Bench(args) => bench::run(args),
         Command::Diff(args) => diff::run(args),

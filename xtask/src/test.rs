@@ -115,7 +115,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             "==> end-to-end tests SKIPPED (N8N_API_SKIP_E2E is set): the client was NOT checked against a real n8n"
         );
     } else {
-        crate::e2e::run()?;
+        crate::e2e::run_with_own_instance()?;
     }
     eprintln!("all checks passed in {:.0} s", t.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)

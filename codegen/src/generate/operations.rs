@@ -51,25 +51,31 @@ fn operation_table(operations: &[Operation]) -> TokenStream {
 fn error_bodies(operations: &[Operation]) -> TokenStream {
     // Rust type name -> (doc lines). One variant per distinct body type.
     let mut variants: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut arms = Vec::new();
+    // (status, type) -> operations: one match arm each (n8n's error body is shared by hundreds).
+    let mut arms: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
     for op in operations {
         for e in &op.errors {
             let Some(schema) = &e.schema else { continue };
             let ty = type_name(schema);
-            variants.entry(ty.clone()).or_default().push(format!(
-                "`{}` {}: {}",
-                op.id,
-                e.status,
-                e.description.lines().next().unwrap_or("").trim()
-            ));
-            let ident = format_ident!("{}", ty);
-            let id = &op.id;
-            let pat = status_pattern(&e.status);
-            arms.push(quote! {
-                (#id, #pat) => Some(::serde_json::from_slice(body).map(ErrorBody::#ident)),
-            });
+            let doc = variants.entry(ty.clone()).or_default();
+            if doc.len() < MAX_VARIANT_DOC_LINES {
+                doc.push(format!(
+                    "`{}` {}: {}",
+                    op.id,
+                    e.status,
+                    e.description.lines().next().unwrap_or("").trim()
+                ));
+            }
+            arms.entry((e.status.clone(), ty)).or_default().push(&op.id);
         }
     }
+    let arms = arms.iter().map(|((status, ty), ids)| {
+        let ident = format_ident!("{}", ty);
+        let pat = status_pattern(status);
+        quote! {
+            (#(#ids)|*, #pat) => Some(::serde_json::from_slice(body).map(ErrorBody::#ident)),
+        }
+    });
     let variant_defs = variants.iter().map(|(ty, docs)| {
         let ident = format_ident!("{}", ty);
         let doc = docs.iter().map(|d| format!(" {d}"));
@@ -96,6 +102,9 @@ fn error_bodies(operations: &[Operation]) -> TokenStream {
         }
     }
 }
+
+/// A variant's docs list where it is used, up to this many lines (n8n's error body: everywhere).
+const MAX_VARIANT_DOC_LINES: usize = 12;
 
 fn status_pattern(status: &str) -> TokenStream {
     if let Ok(code) = status.parse::<u16>() {

@@ -4,27 +4,45 @@
 //! one file, named after the quirk it fixes. A rule recognises a *pattern* in any spec; none of
 //! them knows n8n versions or names specific operations. Rules run in the order of [`RULES`] and
 //! log every change they make, so a spec update shows up as a readable list.
+//!
+//! The first rules ([`Purpose::Patch`]) correct what the spec says where a real n8n answers
+//! otherwise; each carries its evidence (request, real response, spec text) in its doc comment,
+//! and logs, through [`Log::unneeded`], the places where the spec already says what the server
+//! does: when a later release fixes its spec, the log shows that the patch is no longer needed.
 
 use serde_json::{Map, Value};
 
 use crate::Result;
 
+mod batch_responses;
 mod boolean_parameters;
 mod case_clash_schemas;
 mod closed_objects;
+mod created_status;
 mod disjoint_any_of;
+mod dry_run_rows;
 mod dto_names;
+mod empty_collections;
+mod error_bodies;
 mod error_responses;
+mod execution_id_numbers;
 mod extra_properties;
 pub mod field_markers;
+mod insert_count_result;
+mod insert_id_result;
 mod integer_parameters;
+mod list_wrappers;
 mod multipart_bodies;
+mod no_content_status;
+mod not_found_responses;
+mod nullable_siblings;
 mod numeric_ids;
 mod operation_ids;
 mod path_ids;
 mod read_only_properties;
 mod repeated_schemas;
 pub mod resource_types;
+mod row_array_results;
 pub mod string_constraints;
 mod undeclared_path_parameters;
 mod union_parameters;
@@ -41,6 +59,9 @@ pub const MULTIPART_EXTENSION: &str = "x-n8n-api-multipart";
 /// What a rule is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
+    /// The spec says what the server really does (statuses, bodies, nullability), as observed on
+    /// a real n8n by the end-to-end suite.
+    Patch,
     /// progenitor's output compiles, and decodes what n8n sends.
     Digest,
     /// The client reads like hand-written Rust (one type per resource, integers, booleans, ...).
@@ -61,6 +82,19 @@ pub struct Rule {
 
 /// All rules, in the order they run.
 pub const RULES: &[Rule] = &[
+    created_status::RULE,
+    no_content_status::RULE,
+    batch_responses::RULE,
+    nullable_siblings::RULE,
+    not_found_responses::RULE,
+    insert_count_result::RULE,
+    row_array_results::RULE,
+    dry_run_rows::RULE,
+    insert_id_result::RULE,
+    execution_id_numbers::RULE,
+    empty_collections::RULE,
+    list_wrappers::RULE,
+    error_bodies::RULE,
     unique_operation_ids::RULE,
     operation_ids::RULE,
     undeclared_path_parameters::RULE,
@@ -89,12 +123,20 @@ pub const RULES: &[Rule] = &[
 pub struct Log {
     rule: &'static str,
     pub changes: Vec<(&'static str, String)>,
+    /// Where a patch rule found its pattern already right in the spec: `(rule name, where)`.
+    pub unneeded: Vec<(&'static str, String)>,
 }
 
 impl Log {
     /// Records one change made by the running rule.
     pub fn change(&mut self, what: impl Into<String>) {
         self.changes.push((self.rule, what.into()));
+    }
+
+    /// Records that the running (patch) rule found nothing to do at a place because the spec
+    /// already says what the server does there.
+    pub fn unneeded(&mut self, what: impl Into<String>) {
+        self.unneeded.push((self.rule, what.into()));
     }
 
     /// How many changes each rule made, in rule order (rules that changed nothing included).
@@ -111,10 +153,11 @@ pub fn normalize(doc: &mut Value) -> Result<Log> {
     run_rules(doc, |_| true)
 }
 
-/// Runs only the rules progenitor needs ([`Purpose::Digest`]): plain progenitor output, the
-/// baseline the generated client's compile time is measured against.
+/// Runs only the rules progenitor needs to digest the spec and decode what n8n sends
+/// ([`Purpose::Patch`] and [`Purpose::Digest`]): plain progenitor output, the baseline the
+/// generated client's compile time is measured against.
 pub fn normalize_for_progenitor(doc: &mut Value) -> Result<Log> {
-    run_rules(doc, |r| r.purpose == Purpose::Digest)
+    run_rules(doc, |r| r.purpose != Purpose::Shape)
 }
 
 fn run_rules(doc: &mut Value, keep: impl Fn(&Rule) -> bool) -> Result<Log> {
@@ -446,5 +489,19 @@ pub(crate) mod test_support {
             .into_iter()
             .map(|(_, c)| c)
             .collect()
+    }
+
+    /// Runs one rule; returns its changes and then, prefixed `unneeded: `, the places where it
+    /// found the spec already right.
+    pub fn run_all(rule: &str, doc: &mut Value) -> Vec<String> {
+        let log = super::apply_rule(rule, doc).unwrap();
+        let changes = log.changes.into_iter().map(|(_, c)| c);
+        let unneeded = log.unneeded.into_iter().map(|(_, c)| format!("unneeded: {c}"));
+        changes.chain(unneeded).collect()
+    }
+
+    /// An operation answering `200` with a JSON `schema`.
+    pub fn op_200(schema: Value) -> Value {
+        serde_json::json!({ "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": schema } } } } })
     }
 }

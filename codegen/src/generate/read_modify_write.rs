@@ -257,10 +257,12 @@ impl Converter<'_> {
             },
             None => self.types.resolve(read),
         };
-        self.write_struct_from(&read, &self.types.resolve(body))
+        self.write_struct_from(&read, &self.types.resolve(body), body)
     }
 
-    fn write_struct_from(&mut self, from: &str, to: &str) -> bool {
+    /// Writes `impl From<&from> for to`, naming `to` as `to_name` (the name its operation uses,
+    /// when `to` is a deduplicated type's definition).
+    fn write_struct_from(&mut self, from: &str, to: &str, to_name: &str) -> bool {
         if from == to {
             return true;
         }
@@ -295,8 +297,8 @@ impl Converter<'_> {
                 }
             }
         }
-        let (from_id, to_id) = (format_ident!("{from}"), format_ident!("{to}"));
-        let doc = format!(" A [`{to}`] holding what a [`{from}`] holds (read-modify-write).");
+        let (from_id, to_id) = (format_ident!("{from}"), format_ident!("{to_name}"));
+        let doc = format!(" A [`{to_name}`] holding what a [`{from}`] holds (read-modify-write).");
         self.impls.push(syn::parse_quote! {
             #[doc = #doc]
             impl ::std::convert::From<&#from_id> for #to_id {
@@ -326,7 +328,7 @@ impl Converter<'_> {
             }
             (Ty::Named(f), Ty::Named(t)) if self.types.structs.contains_key(f) => {
                 let t_id = format_ident!("{t}");
-                self.write_struct_from(f, t).then(|| quote!(#t_id::from(#r)))
+                self.write_struct_from(f, t, t).then(|| quote!(#t_id::from(#r)))
             }
             (Ty::Option(f), Ty::Named(t)) if self.types.derives_default(t) => {
                 let each = self.total(&quote!(v), f, to)?;

@@ -36,6 +36,7 @@ const GENERATE: &str = "cargo xtask generate";
 const SNAPSHOTS: &str = "tests/tests/snapshots";
 const SURFACE_PREFIX: &str = "codegen__surface_";
 const LOG_SNAPSHOT: &str = "codegen__normalization_log_of_the_pinned_spec.snap";
+const DECISIONS_SNAPSHOT: &str = "normalization__decisions_on_the_pinned_spec.snap";
 
 /// The release `npm view n8n@TAG version` names.
 fn resolve_tag(tag: &str) -> Result<String> {
@@ -185,11 +186,16 @@ fn snapshot_writes(output: &pipeline::Output) -> Result<Vec<Write>> {
         }
     }
     let counts: Vec<String> = output.log.counts().iter().map(|(r, n)| format!("{r}: {n}")).collect();
-    let path = dir.join(LOG_SNAPSHOT);
-    writes.push(Write {
-        contents: Some(snapshot(&path, &counts.join("\n"))),
-        path,
-    });
+    for (file, text) in [
+        (LOG_SNAPSHOT, counts.join("\n")),
+        (DECISIONS_SNAPSHOT, output.log.decisions().join("\n")),
+    ] {
+        let path = dir.join(file);
+        writes.push(Write {
+            contents: Some(snapshot(&path, &text)),
+            path,
+        });
+    }
     Ok(writes)
 }
 

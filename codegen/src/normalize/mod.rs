@@ -146,6 +146,26 @@ impl Log {
             .map(|r| (r.name, self.changes.iter().filter(|(n, _)| *n == r.name).count()))
             .collect()
     }
+
+    /// Every decision worth reading in review, one line each: the changes of the spec patches
+    /// and of the rules that shape the Rust surface (not the mechanical `string-constraints`,
+    /// which is only counted), then the places where a patch found the spec right already.
+    pub fn decisions(&self) -> Vec<String> {
+        let reviewed = |rule: &str| {
+            RULES
+                .iter()
+                .any(|r| r.name == rule && r.purpose != Purpose::Digest && r.name != string_constraints::RULE.name)
+        };
+        let changes = self.changes.iter().filter(|(rule, _)| reviewed(rule));
+        let unneeded = self
+            .unneeded
+            .iter()
+            .map(|(rule, place)| (rule, format!("(not needed) {place}")));
+        changes
+            .map(|(rule, change)| format!("{rule}: {change}"))
+            .chain(unneeded.map(|(rule, text)| format!("{rule}: {text}")))
+            .collect()
+    }
 }
 
 /// Runs every rule on `doc`.

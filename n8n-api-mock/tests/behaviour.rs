@@ -56,15 +56,15 @@ async fn an_unmet_expectation_names_the_operation_and_shows_the_requests() {
 #[tokio::test]
 async fn a_request_no_mock_matches_is_answered_404_and_reported() {
     let mock = MockN8n::start().await;
-    let e = mock.client().delete_tag().id("t1").send().await.unwrap_err();
+    let e = mock.client().get_tag().tag_id("t1").send().await.unwrap_err();
     assert!(e.is_not_found());
     assert_eq!(
         e.message(),
-        Some("n8n-api-mock: no mock matches DELETE /api/v1/tags/t1")
+        Some("n8n-api-mock: no mock matches GET /api/v1/tags/t1")
     );
     let report = drop_report(mock).expect("an unmatched request fails the test");
     assert!(
-        report.contains("request #1 matched no mock (it was answered 404): DELETE /api/v1/tags/t1"),
+        report.contains("request #1 matched no mock (it was answered 404): GET /api/v1/tags/t1"),
         "{report}"
     );
 }

@@ -58,10 +58,7 @@ async fn a_request_no_mock_matches_is_answered_404_and_reported() {
     let mock = MockN8n::start().await;
     let e = mock.client().get_tag().tag_id("t1").send().await.unwrap_err();
     assert!(e.is_not_found());
-    assert_eq!(
-        e.message(),
-        Some("n8n-api-mock: no mock matches GET /api/v1/tags/t1")
-    );
+    assert_eq!(e.message(), Some("n8n-api-mock: no mock matches GET /api/v1/tags/t1"));
     let report = drop_report(mock).expect("an unmatched request fails the test");
     assert!(
         report.contains("request #1 matched no mock (it was answered 404): GET /api/v1/tags/t1"),

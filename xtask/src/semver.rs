@@ -155,7 +155,14 @@ fn expectation(f: &Finding) -> Option<(&'static [&'static str], String)> {
             &["rust-setter-changed", "rust-fn-changed", "rust-response-type-changed"],
             crate_path(&word(0)),
         ),
-        "trait_method_added" => (&["rust-method-added"], crate_path(&word(2))),
+        "trait_method_added" => (&["rust-method-added", "rust-sealed-method-added"], crate_path(&word(2))),
+        // `method m in trait T`
+        "trait_method_marked_deprecated" => (&["rust-deprecated"], format!("{}::{}", crate_path(&word(4)), word(1))),
+        // `field S.f`
+        "struct_field_marked_deprecated" => (&["rust-deprecated"], word(1)),
+        "struct_marked_deprecated" | "enum_marked_deprecated" | "trait_marked_deprecated" => {
+            (&["rust-deprecated"], crate_path(&word(1)))
+        }
         // `method m of trait T`
         "trait_method_missing" => (&["rust-method-removed"], format!("{}::{}", word(4), word(1))),
         "trait_method_parameter_count_changed" => (&["rust-method-changed"], word(0)),
@@ -192,34 +199,120 @@ fn last_word(s: &str) -> String {
 }
 
 /// Whether our `path` names the item `want` (a full path, or its tail: `Workflow.id` matches
-/// `types::Workflow.id`; `impl Clone for` matches `impl Clone for types::X`).
-fn names(path: &str, want: &str) -> bool {
-    path == want
+/// `types::Workflow.id`; `impl Clone for` matches `impl Clone for types::X`), or the same member
+/// of a type that is the same under another of its names (`types::WorkflowSharedItemProjectIcon.color`
+/// for `ProjectIcon.color`: both name one type of the new client).
+fn names(path: &str, want: &str, same: &Identity) -> bool {
+    let exact = path == want
         || path.ends_with(&format!("::{want}"))
         || (want.ends_with(" for") && path.starts_with(want))
-        || path.strip_prefix("types::").is_some_and(|p| p == want)
+        || path.strip_prefix("types::").is_some_and(|p| p == want);
+    exact || {
+        let (ours, member) = split_member(path);
+        let (theirs, wanted) = split_member(want);
+        member == wanted && !member.is_empty() && same.same(&ours, &theirs)
+    }
+}
+
+/// `types::X.f` -> (`types::X`, `.f`); `types::X::V` -> (`types::X`, `::V`); `types::X` -> (`types::X`, ``).
+fn split_member(path: &str) -> (String, String) {
+    if let Some((t, f)) = path.rsplit_once('.') {
+        return (t.to_string(), format!(".{f}"));
+    }
+    let segments: Vec<&str> = path.split("::").collect();
+    // A type is the segment that starts upper-case after its modules; a member follows it.
+    match segments.iter().position(|s| s.starts_with(char::is_uppercase)) {
+        Some(i) if i + 1 < segments.len() => (segments[..=i].join("::"), format!("::{}", segments[i + 1..].join("::"))),
+        _ => (path.to_string(), String::new()),
+    }
+}
+
+/// Which type names of the two clients denote one type: names both clients have connect what
+/// they denote in the old client with what they denote in the new one (a union-find).
+#[derive(Default)]
+pub struct Identity {
+    parent: BTreeMap<String, String>,
+    old: BTreeMap<String, String>,
+    new: BTreeMap<String, String>,
+}
+
+impl Identity {
+    /// From both clients' generated code.
+    pub fn of(old: &pipeline::Output, new: &pipeline::Output) -> Result<Self> {
+        use n8n_api_codegen::diff::rust::surface;
+        use n8n_api_codegen::generate::features::tag_features;
+        let read = |o: &pipeline::Output| -> Result<surface::Surface> {
+            let file = syn::parse_file(&o.code).context("the generated client does not parse")?;
+            let mut features: std::collections::BTreeSet<String> = tag_features(&o.operations).into_iter().collect();
+            features.insert("full".into());
+            Ok(surface::read(&file, features))
+        };
+        let (a, b) = (read(old)?, read(new)?);
+        let mut id = Identity::default();
+        let names = |s: &surface::Surface| s.types.keys().chain(s.aliases.keys()).cloned().collect::<Vec<_>>();
+        for n in names(&a) {
+            id.old.insert(n.clone(), format!("old:{}", a.resolve(&n)));
+        }
+        for n in names(&b) {
+            id.new.insert(n.clone(), format!("new:{}", b.resolve(&n)));
+        }
+        let common: Vec<String> = id.old.keys().filter(|n| id.new.contains_key(*n)).cloned().collect();
+        for n in common {
+            let (x, y) = (id.old[&n].clone(), id.new[&n].clone());
+            id.union(&x, &y);
+        }
+        Ok(id)
+    }
+
+    fn find(&self, x: &str) -> String {
+        let mut x = x.to_string();
+        while let Some(p) = self.parent.get(&x).filter(|p| **p != x) {
+            x = p.clone();
+        }
+        x
+    }
+
+    fn union(&mut self, a: &str, b: &str) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent.insert(ra, rb);
+        }
+    }
+
+    /// The identity of a type name (qualified or not) in either client.
+    fn node(&self, name: &str) -> Option<String> {
+        let qualified = [name.to_string(), format!("types::{name}")];
+        qualified
+            .iter()
+            .find_map(|n| self.new.get(n).or_else(|| self.old.get(n)))
+            .map(|n| self.find(n))
+    }
+
+    fn same(&self, a: &str, b: &str) -> bool {
+        matches!((self.node(a), self.node(b)), (Some(x), Some(y)) if x == y)
+    }
 }
 
 /// The entry of ours that matches `f`, as `rule path`.
-pub fn match_finding(f: &Finding, ours: &[RustChange]) -> Option<String> {
+pub fn match_finding(f: &Finding, ours: &[RustChange], same: &Identity) -> Option<String> {
     let (rules, want) = expectation(f)?;
     let type_name = |item: &str| item.split_whitespace().nth(1).unwrap_or_default().to_string();
     ours.iter()
         .find(|c| {
             rules.contains(&c.rule)
-                && (names(&c.path, &want)
+                && (names(&c.path, &want, same)
                     // `type T no longer derives Tr`: the impl of Tr for T.
                     || (f.lint == "derive_trait_impl_removed" && c.path.starts_with(&want) && c.path.ends_with(&type_name(&f.item))))
         })
         .map(|c| format!("{} {}", c.rule, c.path))
 }
 
-/// Writes the standalone crate of n8n `version` to `dir`.
-fn write_crate(version: &str, dir: &Path) -> Result<()> {
+/// Writes the standalone crate of n8n `version` to `dir`; returns what generated it.
+fn write_crate(version: &str, dir: &Path) -> Result<pipeline::Output> {
     let spec_dir = crate::diff::spec_dir_for(version)?;
     let output = pipeline::run_dir(&spec_dir, "cargo xtask bench semver")?;
     pipeline::write_standalone(&root().join("n8n-api"), dir, &output)?;
-    Ok(())
+    Ok(output)
 }
 
 fn cargo_semver_checks(old: &Path, new: &Path, target: &Path) -> Result<(String, String)> {
@@ -256,8 +349,9 @@ pub fn validate(old: &str, new: &str) -> Result<Outcome> {
     let work: PathBuf = root().join("target/semver-validation");
     let (a, b) = (work.join(old), work.join(new));
     eprintln!("==> {old} -> {new}: writing both crates, running cargo-semver-checks (minutes)");
-    write_crate(old, &a)?;
-    write_crate(new, &b)?;
+    let old_output = write_crate(old, &a)?;
+    let new_output = write_crate(new, &b)?;
+    let same = Identity::of(&old_output, &new_output)?;
     let (stdout, stderr) = cargo_semver_checks(&a, &b, &work.join("target"))?;
     std::fs::write(work.join(format!("cargo-semver-checks-{old}-{new}.txt")), &stdout)?;
     let report = diff::diff_with_rust(&crate::diff::input(old)?, &crate::diff::input(new)?)?;
@@ -265,7 +359,7 @@ pub fn validate(old: &str, new: &str) -> Result<Outcome> {
     let findings = parse_findings(&stdout)
         .into_iter()
         .map(|f| {
-            let m = match_finding(&f, &rust.changes);
+            let m = match_finding(&f, &rust.changes, &same);
             (f, m)
         })
         .collect();
@@ -415,7 +509,8 @@ Failed in:
             change("rust-method-removed", "ClientSourceControlExt::pull"),
             change("rust-variant-order-changed", "types::ImportPackageFolderConflictPolicy"),
         ];
-        let matched: Vec<Option<String>> = f.iter().map(|f| match_finding(f, &ours)).collect();
+        let none = Identity::default();
+        let matched: Vec<Option<String>> = f.iter().map(|f| match_finding(f, &ours, &none)).collect();
         assert_eq!(
             matched,
             [
@@ -426,7 +521,10 @@ Failed in:
             ]
         );
         // The right item under the wrong rule is no match.
-        assert_eq!(match_finding(&f[0], &[change("rust-type-added", "types::Pull")]), None);
+        assert_eq!(
+            match_finding(&f[0], &[change("rust-type-added", "types::Pull")], &none),
+            None
+        );
         assert_eq!(
             parse_verdict("     Summary semver requires new major version: 10 major"),
             "major"

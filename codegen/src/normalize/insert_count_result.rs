@@ -30,17 +30,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    let Some(paths) = doc.get_mut("paths") else {
-        return Ok(());
-    };
-    super::walk_objects_with_pointer_mut(paths, &mut |pointer, map| {
-        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else {
-            return;
-        };
+    super::for_each_one_of_mut(doc, |pointer, alternatives| {
         for (i, alt) in alternatives.iter_mut().enumerate() {
             let Some(alt) = alt.as_object_mut() else { continue };
             if has_property(alt, "insertedRows") {
-                log.unneeded(format!("/paths{pointer}/oneOf/{i}: the count answer has insertedRows"));
+                log.unneeded(format!("{pointer}/oneOf/{i}: the count answer has insertedRows"));
             } else if is_count_alternative(alt) {
                 alt.insert(
                     "properties".into(),
@@ -48,9 +42,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                 );
                 alt.insert("required".into(), json!(["success", "insertedRows"]));
                 alt.insert("title".into(), json!("count"));
-                log.change(format!(
-                    "/paths{pointer}/oneOf/{i}: {{count}} -> {{success, insertedRows}}"
-                ));
+                log.change(format!("{pointer}/oneOf/{i}: {{count}} -> {{success, insertedRows}}"));
             }
         }
     });

@@ -32,17 +32,11 @@ pub const RULE: Rule = Rule {
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     let mut rows: Vec<String> = Vec::new();
-    let Some(paths) = doc.get_mut("paths") else {
-        return Ok(());
-    };
-    super::walk_objects_with_pointer_mut(paths, &mut |pointer, map| {
-        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else {
-            return;
-        };
+    super::for_each_one_of_mut(doc, |pointer, alternatives| {
         let Some(i) = alternatives.iter().position(is_id_alternative) else {
             return;
         };
-        let at = format!("/paths{pointer}/oneOf/{i}");
+        let at = format!("{pointer}/oneOf/{i}");
         if alternatives[i].pointer("/items/properties/id").is_some() {
             log.unneeded(format!("{at}: the ids are already {{id}} objects"));
             return;

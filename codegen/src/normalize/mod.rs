@@ -312,30 +312,10 @@ pub(crate) fn walk_objects_mut(v: &mut Value, f: &mut impl FnMut(&mut Map<String
 /// Calls `f(pointer, object)` on every JSON object in `v`, parents before children, with the
 /// object's JSON pointer (`/` for the root).
 pub(crate) fn walk_objects_with_pointer_mut(v: &mut Value, f: &mut impl FnMut(&str, &mut Map<String, Value>)) {
-    fn go(v: &mut Value, pointer: &mut String, f: &mut impl FnMut(&str, &mut Map<String, Value>)) {
-        match v {
-            Value::Object(map) => {
-                f(if pointer.is_empty() { "/" } else { pointer.as_str() }, map);
-                for (k, child) in map.iter_mut() {
-                    let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&pointer_escape(k));
-                    go(child, pointer, f);
-                    pointer.truncate(len);
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter_mut().enumerate() {
-                    let len = pointer.len();
-                    pointer.push_str(&format!("/{i}"));
-                    go(child, pointer, f);
-                    pointer.truncate(len);
-                }
-            }
-            _ => {}
-        }
-    }
-    go(v, &mut String::new(), f);
+    walk_mut(v, "", &|_| true, &mut |pointer, map| {
+        f(if pointer.is_empty() { "/" } else { pointer }, map);
+        Walk::Into
+    });
 }
 
 /// Keys whose values are data (examples, defaults, enum values), not schemas.
@@ -357,17 +337,44 @@ pub(crate) fn walk_schema_objects_mut(
     at: &str,
     f: &mut impl FnMut(&str, &mut Map<String, Value>) -> Walk,
 ) {
-    fn go(v: &mut Value, pointer: &mut String, f: &mut impl FnMut(&str, &mut Map<String, Value>) -> Walk) {
+    walk_mut(v, at, &|k| !DATA_KEYS.contains(&k), f);
+}
+
+/// Calls `f(pointer, alternatives)` for every `oneOf` list under `paths`, with the pointer of the
+/// object holding it (the spec patches of data-table row answers rewrite those lists).
+pub(crate) fn for_each_one_of_mut(doc: &mut Value, mut f: impl FnMut(&str, &mut Vec<Value>)) {
+    let Some(paths) = doc.get_mut("paths") else { return };
+    walk_mut(paths, "/paths", &|_| true, &mut |pointer, map| {
+        if let Some(Value::Array(alternatives)) = map.get_mut("oneOf") {
+            f(pointer, alternatives);
+        }
+        Walk::Into
+    });
+}
+
+/// The one walker: depth first, parents before children, entering only keys `enter` accepts.
+fn walk_mut(
+    v: &mut Value,
+    at: &str,
+    enter: &dyn Fn(&str) -> bool,
+    f: &mut impl FnMut(&str, &mut Map<String, Value>) -> Walk,
+) {
+    fn go(
+        v: &mut Value,
+        pointer: &mut String,
+        enter: &dyn Fn(&str) -> bool,
+        f: &mut impl FnMut(&str, &mut Map<String, Value>) -> Walk,
+    ) {
         match v {
             Value::Object(map) => {
                 if f(pointer, map) == Walk::Skip {
                     return;
                 }
-                for (k, child) in map.iter_mut().filter(|(k, _)| !DATA_KEYS.contains(&k.as_str())) {
+                for (k, child) in map.iter_mut().filter(|(k, _)| enter(k)) {
                     let len = pointer.len();
                     pointer.push('/');
                     pointer.push_str(&pointer_escape(k));
-                    go(child, pointer, f);
+                    go(child, pointer, enter, f);
                     pointer.truncate(len);
                 }
             }
@@ -375,14 +382,14 @@ pub(crate) fn walk_schema_objects_mut(
                 for (i, child) in items.iter_mut().enumerate() {
                     let len = pointer.len();
                     pointer.push_str(&format!("/{i}"));
-                    go(child, pointer, f);
+                    go(child, pointer, enter, f);
                     pointer.truncate(len);
                 }
             }
             _ => {}
         }
     }
-    go(v, &mut at.to_string(), f);
+    go(v, &mut at.to_string(), enter, f);
 }
 
 /// Adds `schemas` to `components.schemas`, creating the sections as needed.

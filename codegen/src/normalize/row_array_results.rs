@@ -29,19 +29,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    let Some(paths) = doc.get_mut("paths") else {
-        return Ok(());
-    };
-    super::walk_objects_with_pointer_mut(paths, &mut |pointer, map| {
-        let Some(Value::Array(alternatives)) = map.get_mut("oneOf") else {
-            return;
-        };
+    super::for_each_one_of_mut(doc, |pointer, alternatives| {
         for (i, alt) in alternatives.iter_mut().enumerate() {
             let Some(obj) = alt.as_object() else { continue };
             if !returned_with_return_data(obj) {
                 continue;
             }
-            let at = format!("/paths{pointer}/oneOf/{i}");
+            let at = format!("{pointer}/oneOf/{i}");
             if obj.get("type") == Some(&json!("array")) {
                 log.unneeded(format!("{at}: already an array"));
                 continue;

@@ -354,8 +354,14 @@ async fn import_409_and_422_are_typed_for_every_issue_type() {
     assert!(variants.len() >= 4);
     let issues: Vec<Value> = variants.iter().map(|v| sample(&doc, v)).collect();
     let mut tags: Vec<String> = issues.iter().map(|i| i["type"].as_str().unwrap().to_string()).collect();
-    let blocked: types::ImportPackageConflict =
-        serde_json::from_value(json!({ "message": "Import blocked", "issues": issues })).unwrap();
+    // The server's answer, typed: each sampled issue decodes into its variant.
+    let blocked = types::ImportPackageConflict {
+        message: "Import blocked".into(),
+        issues: issues
+            .iter()
+            .map(|i| serde_json::from_value(i.clone()).unwrap())
+            .collect(),
+    };
     for status in [409u16, 422] {
         let mock = MockN8n::start().await;
         match status {

@@ -83,6 +83,31 @@ pub fn pinned_release() -> String {
         .to_string()
 }
 
+/// `(METHOD, path)` of every operation in a raw spec document, counted without the codegen's
+/// model (so a test that compares the two checks the model too).
+pub fn raw_operations(spec: &serde_json::Value) -> Vec<(String, String)> {
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+    let mut out = Vec::new();
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+            if METHODS.contains(&method.as_str()) {
+                out.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A source file of the workspace without any whitespace, for looking up signatures.
+pub fn compact_source(relative: &str) -> String {
+    let path = root().join(relative);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 /// A name no other test run uses.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};

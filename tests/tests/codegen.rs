@@ -4,33 +4,12 @@
 use std::collections::BTreeSet;
 
 use n8n_api_codegen::{fetch, load, pipeline};
-use n8n_api_tests::root;
+use n8n_api_tests::{compact_source, pinned_release, raw_operations, root};
 
 const COMMAND: &str = "cargo xtask generate";
 
 fn pinned() -> pipeline::Output {
     pipeline::run_dir(&root().join("spec"), COMMAND).expect("the pinned spec generates")
-}
-
-/// `(METHOD, path)` of every operation in the raw spec, counted without the codegen's model.
-fn raw_operations(spec: &serde_json::Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for (path, item) in spec["paths"].as_object().unwrap() {
-        for (method, _) in item.as_object().unwrap() {
-            if ["get", "put", "post", "delete", "patch", "head", "options", "trace"].contains(&method.as_str()) {
-                out.push((method.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    out
-}
-
-/// The pinned release, as its lock names it.
-fn pinned_release() -> String {
-    fetch::Lock::read(&root().join("spec"))
-        .unwrap()
-        .n8n_version
-        .expect("the pinned spec's lock names its n8n release")
 }
 
 #[test]
@@ -40,11 +19,7 @@ fn every_operation_of_the_pinned_spec_has_its_method() {
     let raw = raw_operations(&spec.document);
     assert!(!raw.is_empty(), "the pinned spec has no operations");
     assert_eq!(n8n_api::OPERATIONS.len(), raw.len());
-    let generated: String = std::fs::read_to_string(root().join("n8n-api/src/generated.rs"))
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let generated = compact_source("n8n-api/src/generated.rs");
     let mut methods = BTreeSet::new();
     for (method, path) in &raw {
         let op = n8n_api::OPERATIONS

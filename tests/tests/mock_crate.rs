@@ -6,26 +6,16 @@ use std::collections::BTreeSet;
 
 use n8n_api_codegen::load;
 use n8n_api_mock::MockN8n;
-use n8n_api_tests::root;
+use n8n_api_tests::{compact_source, raw_operations, root};
 use serde_json::json;
 
-/// `(METHOD, path)` of every operation in the raw spec, counted without the codegen's model.
-fn raw_operations() -> Vec<(String, String)> {
-    let spec = load::from_path(&root().join("spec/openapi.yml")).unwrap().document;
-    let mut out = Vec::new();
-    for (path, item) in spec["paths"].as_object().unwrap() {
-        for (method, _) in item.as_object().unwrap() {
-            if ["get", "put", "post", "delete", "patch", "head", "options", "trace"].contains(&method.as_str()) {
-                out.push((method.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    out
+fn pinned_operations() -> Vec<(String, String)> {
+    raw_operations(&load::from_path(&root().join("spec/openapi.yml")).unwrap().document)
 }
 
 #[test]
 fn every_operation_of_the_spec_has_its_mock() {
-    let raw = raw_operations();
+    let raw = pinned_operations();
     assert!(!raw.is_empty());
     assert_eq!(n8n_api::OPERATIONS.len(), raw.len(), "the client has every operation");
     assert_eq!(
@@ -33,11 +23,7 @@ fn every_operation_of_the_spec_has_its_mock() {
         raw.len(),
         "the mock has every operation"
     );
-    let generated: String = std::fs::read_to_string(root().join("n8n-api-mock/src/generated.rs"))
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let generated = compact_source("n8n-api-mock/src/generated.rs");
     let mut methods = BTreeSet::new();
     for (method, path) in &raw {
         let op = n8n_api::OPERATIONS

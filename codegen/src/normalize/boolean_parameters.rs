@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Log, Rule, for_each_parameter_mut};
+use super::{Log, Rule, for_each_parameter_schema_mut};
 use crate::Result;
 
 pub const RULE: Rule = Rule {
@@ -27,19 +27,9 @@ fn true_false_enum(schema: &Map<String, Value>) -> bool {
 }
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    for_each_parameter_mut(doc, |pointer, param| {
-        if param.get("in").and_then(Value::as_str) != Some("query") {
-            return;
-        }
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) else {
-            return;
-        };
-        if !true_false_enum(schema) {
+    for_each_parameter_schema_mut(doc, |p| {
+        let (pointer, name, schema) = (p.pointer, p.name, p.schema);
+        if p.location != "query" || !true_false_enum(schema) {
             return;
         }
         schema.shift_remove("enum");

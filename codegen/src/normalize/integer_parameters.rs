@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Log, Rule, for_each_parameter_mut};
+use super::{Log, Rule, for_each_parameter_schema_mut};
 use crate::Result;
 
 pub const RULE: Rule = Rule {
@@ -33,19 +33,11 @@ fn whole_number_schema(schema: &Map<String, Value>) -> bool {
 }
 
 fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
-    for_each_parameter_mut(doc, |pointer, param| {
-        let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
-        if location != "query" && location != "path" {
+    for_each_parameter_schema_mut(doc, |p| {
+        let (pointer, name, schema) = (p.pointer, p.name, p.schema);
+        if p.location != "query" && p.location != "path" {
             return;
         }
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) else {
-            return;
-        };
         if whole_number_schema(schema) {
             schema.insert("type".into(), "integer".into());
             for k in ["default", "example", "minimum", "maximum"] {

@@ -264,6 +264,33 @@ pub(crate) fn for_each_parameter_mut(doc: &mut Value, mut f: impl FnMut(&str, &m
     }
 }
 
+/// One parameter, as the rules that retype parameters see it.
+pub(crate) struct ParamSchema<'a> {
+    /// JSON pointer of the parameter, for the log.
+    pub pointer: &'a str,
+    /// `query`, `path`, `header` or `cookie`.
+    pub location: &'a str,
+    pub name: &'a str,
+    pub schema: &'a mut Map<String, Value>,
+}
+
+/// Calls `f` with every parameter defined in the document that has an inline schema (see
+/// [`for_each_parameter_mut`]).
+pub(crate) fn for_each_parameter_schema_mut(doc: &mut Value, mut f: impl FnMut(ParamSchema<'_>)) {
+    for_each_parameter_mut(doc, |pointer, param| {
+        let text = |k: &str| param.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let (location, name) = (text("in"), text("name"));
+        if let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) {
+            f(ParamSchema {
+                pointer,
+                location: &location,
+                name: &name,
+                schema,
+            });
+        }
+    });
+}
+
 /// `(path, method, operation)` for every operation, in document order (read-only).
 pub fn operations(doc: &Value) -> Vec<(&str, &str, &Map<String, Value>)> {
     let mut out = Vec::new();

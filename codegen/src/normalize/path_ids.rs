@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{Log, Rule, for_each_parameter_mut, operations, resolve};
+use super::{Log, Rule, for_each_parameter_schema_mut, operations, resolve};
 use crate::Result;
 
 pub const RULE: Rule = Rule {
@@ -26,18 +26,11 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     if params.is_empty() {
         return Ok(());
     }
-    for_each_parameter_mut(doc, |pointer, param| {
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        if param.get("in").and_then(Value::as_str) != Some("path") || !params.contains(&name) {
+    for_each_parameter_schema_mut(doc, |p| {
+        let (pointer, name, schema) = (p.pointer, p.name, p.schema);
+        if p.location != "path" || !params.contains(name) {
             return;
         }
-        let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) else {
-            return;
-        };
         let old = schema
             .get("type")
             .and_then(Value::as_str)

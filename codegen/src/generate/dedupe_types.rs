@@ -466,7 +466,7 @@ mod tests {
     use quote::quote;
 
     fn run(tokens: proc_macro2::TokenStream) -> String {
-        let mut file: syn::File = syn::parse2(quote!(pub mod types { #tokens })).unwrap();
+        let mut file = super::super::syntax::types_file(tokens);
         let components = ["Node".to_string()].into_iter().collect();
         super::apply(&mut file, &components);
         prettyplease::unparse(&file)

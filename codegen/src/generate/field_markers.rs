@@ -211,7 +211,7 @@ mod tests {
     use quote::quote;
 
     fn run(tokens: proc_macro2::TokenStream) -> String {
-        let mut file: syn::File = syn::parse2(quote!(pub mod types { #tokens })).unwrap();
+        let mut file = super::super::syntax::types_file(tokens);
         super::apply(&mut file);
         prettyplease::unparse(&file)
     }

@@ -76,3 +76,9 @@ pub(super) fn doc_value(attr: &syn::Attribute) -> Option<String> {
 pub(super) fn doc_text(attrs: &[syn::Attribute]) -> String {
     attrs.iter().filter_map(doc_value).collect::<Vec<_>>().join("\n")
 }
+
+/// A file holding `tokens` as its `types` module, as progenitor lays it out (for the passes' tests).
+#[cfg(test)]
+pub(super) fn types_file(tokens: proc_macro2::TokenStream) -> syn::File {
+    syn::parse2(quote::quote!(pub mod types { #tokens })).expect("test tokens parse")
+}

@@ -122,6 +122,7 @@ mod tests {
             let body = n8n_api::types::GetWorkflowsResponse {
                 data: page.to_vec(),
                 next_cursor: next.map(str::to_string),
+                ..Default::default()
             };
             let m = mock.get_workflows().active(false).times(1);
             match cursor {

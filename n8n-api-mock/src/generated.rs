@@ -767,6 +767,7 @@ impl<'m> crate::OperationMock<'m, operation::GetLdapSync> {
                 |data, next_cursor| ::n8n_api::types::LdapSyncHistoryList {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -1414,6 +1415,7 @@ impl<'m> crate::OperationMock<'m, operation::GetTestRuns> {
                 |data, next_cursor| ::n8n_api::types::TestRunList {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -1599,6 +1601,7 @@ impl<'m> crate::OperationMock<'m, operation::GetTestCases> {
                 |data, next_cursor| ::n8n_api::types::TestCaseExecutionList {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -1671,6 +1674,7 @@ impl<'m> crate::OperationMock<'m, operation::GetUsers> {
                 |data, next_cursor| ::n8n_api::types::UserList {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -1898,6 +1902,7 @@ impl<'m> crate::OperationMock<'m, operation::ListDataTables> {
                 |data, next_cursor| ::n8n_api::types::DataTableList {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -2145,6 +2150,7 @@ impl<'m> crate::OperationMock<'m, operation::GetDataTableRows> {
                 |data, next_cursor| ::n8n_api::types::DataTableRowList {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -3625,6 +3631,7 @@ impl<'m> crate::OperationMock<'m, operation::GetCredentials> {
                 |data, next_cursor| ::n8n_api::types::GetCredentialsResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -3936,6 +3943,7 @@ impl<'m> crate::OperationMock<'m, operation::GetExecutions> {
                 |data, next_cursor| ::n8n_api::types::GetExecutionsResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -4460,6 +4468,7 @@ impl<'m> crate::OperationMock<'m, operation::GetProjects> {
                 |data, next_cursor| ::n8n_api::types::GetProjectsResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -4630,25 +4639,6 @@ impl<'m> crate::OperationMock<'m, operation::GetProjectUsers> {
         value: &::n8n_api::types::GetProjectUsersResponse,
     ) -> crate::Mounted {
         self.respond_json(value).await
-    }
-    /// Answers with `items` over cursor pages, as n8n does: `{data, nextCursor}`, the page
-    /// size being the request's `limit` or else `page_size`, the next page's offset and size
-    /// in an opaque `cursor`, and no `nextCursor` on the last page. A cursor this mock did not
-    /// hand out gets n8n's `400`.
-    pub async fn responds_paginated(
-        self,
-        items: &[::n8n_api::types::User],
-        page_size: usize,
-    ) -> crate::Mounted {
-        self.respond_paginated(
-                items,
-                page_size,
-                |data, next_cursor| ::n8n_api::types::GetProjectUsersResponse {
-                    data,
-                    next_cursor,
-                },
-            )
-            .await
     }
 }
 #[cfg(feature = "projects")]
@@ -4895,6 +4885,7 @@ impl<'m> crate::OperationMock<'m, operation::GetPromotionProviders> {
                 |data, next_cursor| ::n8n_api::types::GetPromotionProvidersResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -5139,6 +5130,7 @@ impl<'m> crate::OperationMock<'m, operation::GetPromotionConnections> {
                 |data, next_cursor| ::n8n_api::types::GetPromotionConnectionsResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -5783,6 +5775,7 @@ impl<'m> crate::OperationMock<'m, operation::GetRoleMappingRules> {
                 |data, next_cursor| ::n8n_api::types::GetRoleMappingRulesResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -6362,6 +6355,7 @@ impl<'m> crate::OperationMock<'m, operation::GetTags> {
                 |data, next_cursor| ::n8n_api::types::GetTagsResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -6508,6 +6502,7 @@ impl<'m> crate::OperationMock<'m, operation::GetVariables> {
                 |data, next_cursor| ::n8n_api::types::GetVariablesResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -6712,6 +6707,7 @@ impl<'m> crate::OperationMock<'m, operation::GetWorkflows> {
                 |data, next_cursor| ::n8n_api::types::GetWorkflowsResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -7265,6 +7261,7 @@ impl<'m> crate::OperationMock<'m, operation::GetWorkflowHistory> {
                 |data, next_cursor| ::n8n_api::types::GetWorkflowHistoryResponse {
                     data,
                     next_cursor,
+                    extra: ::std::default::Default::default(),
                 },
             )
             .await
@@ -8309,7 +8306,10 @@ impl crate::Sample for ::n8n_api::types::LdapConfiguration {
 #[cfg(feature = "settings-ldap")]
 impl crate::Sample for ::n8n_api::types::LdapSyncHistoryList {
     fn sample() -> Self {
-        crate::sample::decode("LdapSyncHistoryList", "{}")
+        crate::sample::decode(
+            "LdapSyncHistoryList",
+            "{\"data\":[],\"nextCursor\":\"x\"}",
+        )
     }
 }
 #[cfg(feature = "settings-ldap")]
@@ -8383,44 +8383,56 @@ impl crate::Sample for ::n8n_api::types::WorkflowVersion {
     fn sample() -> Self {
         crate::sample::decode(
             "WorkflowVersion",
-            "{\"versionId\":\"x\",\"workflowId\":\"x\",\"nodes\":[],\"connections\":{},\"authors\":\"x\"}",
+            "{\"versionId\":\"x\",\"workflowId\":\"x\",\"nodes\":[],\"connections\":{},\"authors\":\"x\",\"name\":\"x\",\"description\":\"x\"}",
         )
     }
 }
 #[cfg(feature = "evaluation")]
 impl crate::Sample for ::n8n_api::types::TestRunList {
     fn sample() -> Self {
-        crate::sample::decode("TestRunList", "{}")
+        crate::sample::decode("TestRunList", "{\"data\":[],\"nextCursor\":\"x\"}")
     }
 }
 #[cfg(feature = "evaluation")]
 impl crate::Sample for ::n8n_api::types::TestRun {
     fn sample() -> Self {
-        crate::sample::decode("TestRun", "{}")
+        crate::sample::decode(
+            "TestRun",
+            "{\"runAt\":\"2026-01-01T00:00:00Z\",\"completedAt\":\"2026-01-01T00:00:00Z\",\"metrics\":{},\"errorCode\":\"x\",\"errorDetails\":{},\"finalResult\":\"success\"}",
+        )
     }
 }
 #[cfg(feature = "evaluation")]
 impl crate::Sample for ::n8n_api::types::TestCaseExecutionList {
     fn sample() -> Self {
-        crate::sample::decode("TestCaseExecutionList", "{}")
+        crate::sample::decode(
+            "TestCaseExecutionList",
+            "{\"data\":[],\"nextCursor\":\"x\"}",
+        )
     }
 }
 #[cfg(feature = "evaluation")]
 impl crate::Sample for ::n8n_api::types::TestCaseExecution {
     fn sample() -> Self {
-        crate::sample::decode("TestCaseExecution", "{}")
+        crate::sample::decode(
+            "TestCaseExecution",
+            "{\"runAt\":\"2026-01-01T00:00:00Z\",\"completedAt\":\"2026-01-01T00:00:00Z\",\"metrics\":{},\"errorCode\":\"x\",\"errorDetails\":{},\"inputs\":{},\"outputs\":{},\"executionId\":\"x\"}",
+        )
     }
 }
-#[cfg(feature = "user")]
+#[cfg(any(feature = "projects", feature = "user"))]
 impl crate::Sample for ::n8n_api::types::UserList {
     fn sample() -> Self {
-        crate::sample::decode("UserList", "{}")
+        crate::sample::decode("UserList", "{\"data\":[],\"nextCursor\":\"x\"}")
     }
 }
 #[cfg(any(feature = "projects", feature = "user"))]
 impl crate::Sample for ::n8n_api::types::User {
     fn sample() -> Self {
-        crate::sample::decode("User", "{\"id\":\"x\",\"email\":\"x\"}")
+        crate::sample::decode(
+            "User",
+            "{\"id\":\"x\",\"email\":\"x\",\"firstName\":\"x\",\"lastName\":\"x\",\"role\":\"x\"}",
+        )
     }
 }
 #[cfg(feature = "user")]
@@ -8432,7 +8444,7 @@ impl crate::Sample for ::n8n_api::types::CreateUserResponseItem {
 #[cfg(feature = "data-table")]
 impl crate::Sample for ::n8n_api::types::DataTableList {
     fn sample() -> Self {
-        crate::sample::decode("DataTableList", "{}")
+        crate::sample::decode("DataTableList", "{\"data\":[],\"nextCursor\":\"x\"}")
     }
 }
 #[cfg(feature = "data-table")]
@@ -8447,7 +8459,7 @@ impl crate::Sample for ::n8n_api::types::DataTable {
 #[cfg(feature = "data-table")]
 impl crate::Sample for ::n8n_api::types::DataTableRowList {
     fn sample() -> Self {
-        crate::sample::decode("DataTableRowList", "{}")
+        crate::sample::decode("DataTableRowList", "{\"data\":[],\"nextCursor\":\"x\"}")
     }
 }
 #[cfg(feature = "data-table")]
@@ -8513,7 +8525,7 @@ impl crate::Sample for ::n8n_api::types::Insights {
 #[cfg(feature = "folders")]
 impl crate::Sample for ::n8n_api::types::Folder {
     fn sample() -> Self {
-        crate::sample::decode("Folder", "{}")
+        crate::sample::decode("Folder", "{\"parentFolderId\":\"x\"}")
     }
 }
 #[cfg(feature = "folders")]
@@ -8578,7 +8590,7 @@ impl crate::Sample for ::n8n_api::types::Credential {
     fn sample() -> Self {
         crate::sample::decode(
             "Credential",
-            "{\"id\":\"x\",\"name\":\"x\",\"type\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}",
+            "{\"id\":\"x\",\"name\":\"x\",\"type\":\"x\",\"resolverId\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}",
         )
     }
 }
@@ -8596,7 +8608,7 @@ impl crate::Sample for ::n8n_api::types::Execution {
     fn sample() -> Self {
         crate::sample::decode(
             "Execution",
-            "{\"id\":\"x\",\"finished\":false,\"mode\":\"cli\",\"retryOf\":\"x\",\"status\":\"canceled\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"workflowId\":\"x\"}",
+            "{\"id\":\"x\",\"finished\":false,\"mode\":\"cli\",\"retryOf\":\"x\",\"retrySuccessId\":\"x\",\"status\":\"canceled\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"stoppedAt\":\"2026-01-01T00:00:00Z\",\"deletedAt\":\"2026-01-01T00:00:00Z\",\"workflowId\":\"x\",\"waitTill\":\"2026-01-01T00:00:00Z\",\"tracingContext\":{\"traceparent\":\"x\"},\"deduplicationKey\":\"x\",\"workflowVersionId\":\"x\"}",
         )
     }
 }
@@ -8657,15 +8669,6 @@ impl crate::Sample for ::n8n_api::types::Project {
         crate::sample::decode(
             "Project",
             "{\"id\":\"x\",\"name\":\"x\",\"type\":\"personal\",\"icon\":{\"type\":\"emoji\",\"value\":\"x\"},\"description\":\"x\",\"customTelemetryTags\":[],\"creatorId\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}",
-        )
-    }
-}
-#[cfg(feature = "projects")]
-impl crate::Sample for ::n8n_api::types::GetProjectUsersResponse {
-    fn sample() -> Self {
-        crate::sample::decode(
-            "GetProjectUsersResponse",
-            "{\"data\":[],\"nextCursor\":\"x\"}",
         )
     }
 }
@@ -8821,7 +8824,7 @@ impl crate::Sample for ::n8n_api::types::SourceControlItem {
     fn sample() -> Self {
         crate::sample::decode(
             "SourceControlItem",
-            "{\"file\":\"x\",\"id\":\"x\",\"name\":\"x\",\"type\":\"credential\",\"status\":\"new\",\"location\":\"local\",\"conflict\":false,\"updatedAt\":\"x\"}",
+            "{\"file\":\"x\",\"id\":\"x\",\"name\":\"x\",\"type\":\"credential\",\"status\":\"new\",\"location\":\"local\",\"conflict\":false,\"updatedAt\":\"x\",\"parentFolderId\":\"x\"}",
         )
     }
 }
@@ -8869,7 +8872,7 @@ impl crate::Sample for ::n8n_api::types::Workflow {
     fn sample() -> Self {
         crate::sample::decode(
             "Workflow",
-            "{\"id\":\"x\",\"name\":\"x\",\"active\":false,\"activeVersionId\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\",\"isArchived\":false,\"versionId\":\"x\",\"triggerCount\":1,\"nodes\":[],\"connections\":{},\"nodeGroups\":[],\"settings\":{},\"staticData\":{},\"meta\":{}}",
+            "{\"id\":\"x\",\"name\":\"x\",\"description\":\"x\",\"active\":false,\"activeVersionId\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\",\"isArchived\":false,\"versionId\":\"x\",\"sourceWorkflowId\":\"x\",\"triggerCount\":1,\"nodes\":[],\"connections\":{},\"nodeGroups\":[],\"settings\":{},\"staticData\":{},\"pinData\":{},\"meta\":{},\"activeVersion\":{\"versionId\":\"x\",\"workflowId\":\"x\",\"nodes\":[],\"connections\":{},\"nodeGroups\":[],\"authors\":\"x\",\"name\":\"x\",\"description\":\"x\",\"autosaved\":false,\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"},\"parentFolder\":{\"id\":\"x\",\"name\":\"x\",\"parentFolderId\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}}",
         )
     }
 }
@@ -8973,7 +8976,7 @@ pub(crate) static SAMPLES: &[fn()] = &[
     || {
         let _ = <::n8n_api::types::TestCaseExecution as crate::Sample>::sample();
     },
-    #[cfg(feature = "user")]
+    #[cfg(any(feature = "projects", feature = "user"))]
     || {
         let _ = <::n8n_api::types::UserList as crate::Sample>::sample();
     },
@@ -9109,10 +9112,6 @@ pub(crate) static SAMPLES: &[fn()] = &[
     )]
     || {
         let _ = <::n8n_api::types::Project as crate::Sample>::sample();
-    },
-    #[cfg(feature = "projects")]
-    || {
-        let _ = <::n8n_api::types::GetProjectUsersResponse as crate::Sample>::sample();
     },
     #[cfg(feature = "promotions")]
     || {

@@ -30,7 +30,10 @@ mod retry;
 #[allow(dead_code)]
 mod support;
 
-pub use client::{ApiKey, Client, ClientBuilder};
+pub use client::{
+    ApiKey, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT, redirect_policy,
+};
 pub use error::{Error, ErrorKind, REQUEST_TARGET};
 #[allow(unused_imports)] // empty when no tag feature is on
 pub use generated::prelude::*;
@@ -39,6 +42,8 @@ pub use operation::Operation;
 pub use progenitor_client::{ByteStream, ResponseValue};
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
+#[doc(hidden)]
+pub use support::{Observed, observe_responses};
 
 /// State the generated client carries for the hand-written layer (auth, retries).
 #[doc(hidden)]

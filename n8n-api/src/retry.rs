@@ -91,7 +91,22 @@ pub fn retryable_status(status: StatusCode) -> bool {
 }
 
 fn retryable_error(e: &reqwest::Error) -> bool {
-    e.is_connect() || e.is_timeout() || e.is_request() && !e.is_builder() && !e.is_body()
+    (e.is_connect() || e.is_timeout() || e.is_request() && !e.is_builder() && !e.is_body()) && !is_tls_refusal(e)
+}
+
+/// A TLS handshake the client refused (an untrusted or invalid certificate): the same again on
+/// every attempt, so never retried. rustls reports it as an `InvalidData` I/O error.
+fn is_tls_refusal(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// A number in [0, 1) that differs between calls (jitter needs no cryptographic randomness).
@@ -109,43 +124,68 @@ fn random_unit() -> f64 {
     (x >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// `Retry-After`: delta-seconds or an HTTP date.
+/// `Retry-After` (RFC 9110 10.2.3): delta-seconds or an HTTP date, as the wait from now. A
+/// value that is neither (garbage, negative, a date that does not parse) is ignored: the
+/// policy's own backoff applies. Huge values are kept huge (saturating, never overflowing): the
+/// caller compares them with what is left of its budget and gives up instead of waiting.
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let value = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, chrono::Utc::now())
+}
+
+fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits beyond u64 are still "a very long time".
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
     }
     let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let delta = when.signed_duration_since(chrono::Utc::now());
+    let delta = when.signed_duration_since(now);
     Some(delta.to_std().unwrap_or(Duration::ZERO))
 }
 
-tokio::task_local! {
-    /// Attempts made by the request running in this task (read by the error mapping).
-    static ATTEMPTS: Cell<u32>;
+/// What one call keeps while it runs: how often its request was sent, and by when it must end.
+struct CallState {
+    attempts: Cell<u32>,
+    deadline: Option<Instant>,
 }
 
-/// Runs `fut` (a generated `send_unmapped()`) with an attempt counter; returns its output and
-/// the number of attempts its request took.
-pub(crate) async fn counting<F: std::future::Future>(fut: F) -> (F::Output, u32) {
-    ATTEMPTS
-        .scope(Cell::new(0), async move {
-            let out = fut.await;
-            (out, ATTEMPTS.with(Cell::get))
-        })
-        .await
+tokio::task_local! {
+    /// The state of the call running in this task (read by the retry loop and the error mapping).
+    static CALL: CallState;
+}
+
+/// Runs `fut` (a generated `send_unmapped()` and the mapping of its error) as one call that must
+/// end by `deadline`; returns its output and the number of attempts its request took.
+pub(crate) async fn counting<F: std::future::Future>(deadline: Option<Instant>, fut: F) -> (F::Output, u32) {
+    let state = CallState {
+        attempts: Cell::new(0),
+        deadline,
+    };
+    CALL.scope(state, async move {
+        let out = fut.await;
+        (out, CALL.with(|c| c.attempts.get()))
+    })
+    .await
 }
 
 fn count_attempt() {
-    let _ = ATTEMPTS.try_with(|c| c.set(c.get() + 1));
+    let _ = CALL.try_with(|c| c.attempts.set(c.attempts.get() + 1));
+}
+
+/// The time left to the running call, if it has a deadline.
+pub(crate) fn remaining() -> Option<Duration> {
+    CALL.try_with(|c| c.deadline)
+        .ok()
+        .flatten()
+        .map(|d| d.saturating_duration_since(Instant::now()))
 }
 
 /// Sends `request`, retrying as `policy` allows.
+///
+/// Every wait is bounded: a retry happens only when its delay fits both the policy's budget and
+/// what is left of the call's total timeout; otherwise the last answer (a `429` or `503` with its
+/// status) or error is returned at once.
 pub(crate) async fn execute(
     http: &reqwest::Client,
     policy: &RetryPolicy,
@@ -161,21 +201,32 @@ pub(crate) async fn execute(
         count_attempt();
         let result = http.execute(request).await;
         let Some(next) = retry_copy else { return result };
-        let (wanted, delay, what) = match &result {
+        let (delay, what) = match &result {
             Ok(r) if retryable_status(r.status()) => (
-                true,
                 retry_after(r).unwrap_or_else(|| policy.delay(attempt)),
                 r.status().to_string(),
             ),
-            Ok(_) => (false, Duration::ZERO, String::new()),
-            Err(e) if retryable_error(e) => (true, policy.delay(attempt), e.to_string()),
-            Err(_) => (false, Duration::ZERO, String::new()),
+            Err(e) if retryable_error(e) => (policy.delay(attempt), e.to_string()),
+            _ => return result,
         };
-        if !wanted {
-            return result;
-        }
-        if waited + delay > policy.budget {
-            tracing::warn!(target: "n8n_api::retry", operation, attempt, cause = %what, "not retrying: the retry budget is spent");
+        let over_budget = waited.saturating_add(delay) > policy.budget;
+        // A retry must leave its attempt some time: one that would start at the deadline is
+        // no retry.
+        let over_deadline = remaining().is_some_and(|left| delay.saturating_add(MIN_ATTEMPT) > left);
+        if over_budget || over_deadline {
+            let why = if over_budget {
+                "the retry budget is spent"
+            } else {
+                "the call's total timeout would pass"
+            };
+            tracing::warn!(
+                target: "n8n_api::retry",
+                operation,
+                attempt,
+                cause = %what,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "not retrying: {why}"
+            );
             return result;
         }
         tracing::warn!(
@@ -193,6 +244,9 @@ pub(crate) async fn execute(
         request = next;
     }
 }
+
+/// The least time a retry is worth starting with.
+const MIN_ATTEMPT: Duration = Duration::from_millis(100);
 
 #[cfg(test)]
 mod tests {
@@ -213,6 +267,34 @@ mod tests {
                 "{d3:?}"
             );
         }
+    }
+
+    #[test]
+    fn retry_after_never_overflows_and_ignores_garbage() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let p = |v: &str| parse_retry_after(v, now);
+        assert_eq!(p("120"), Some(Duration::from_secs(120)));
+        assert_eq!(p(" 0 "), Some(Duration::ZERO));
+        assert_eq!(p("18446744073709551615"), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(p("99999999999999999999999999"), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(p("Thu, 01 Jan 2026 00:00:30 GMT"), Some(Duration::from_secs(30)));
+        assert_eq!(
+            p("Wed, 31 Dec 2025 23:00:00 GMT"),
+            Some(Duration::ZERO),
+            "a past date: now"
+        );
+        assert_eq!(
+            p("Fri, 31 Dec 9999 23:59:59 GMT").map(|d| d > Duration::from_secs(1 << 32)),
+            Some(true)
+        );
+        for garbage in ["", "-5", "1.5", "soon", "NaN", "\u{1b}[31m", "1e9"] {
+            assert_eq!(p(garbage), None, "{garbage:?}");
+        }
+        // What the retry loop does with the largest of them cannot overflow.
+        let huge = p("18446744073709551615").unwrap();
+        assert!(Duration::from_secs(5).saturating_add(huge) > RetryPolicy::default().budget);
     }
 
     #[test]

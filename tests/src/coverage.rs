@@ -45,6 +45,15 @@ pub enum Record {
         operation: String,
         reason: String,
     },
+    /// A success body was decoded; what its decoded value, serialized back, lacks or adds
+    /// (see [`crate::lossless`]), and whether its `Debug` shows an `Unrecognized` value.
+    Body {
+        test: String,
+        operation: String,
+        status: u16,
+        differences: Vec<crate::lossless::Difference>,
+        unrecognized: Vec<String>,
+    },
 }
 
 /// The name of the running test (libtest names each test's thread after it).
@@ -151,6 +160,39 @@ pub fn install() {
             .expect("no other global tracing subscriber in the e2e suite");
         tracing::callsite::rebuild_interest_cache();
     });
+}
+
+/// Records what decoding a success body of `operation` lost or added (from the client's body
+/// observer).
+pub fn body(operation: &str, status: u16, raw: &[u8], decoded: Result<&serde_json::Value, &str>, debug: &str) {
+    let differences = match (serde_json::from_slice::<serde_json::Value>(raw), decoded) {
+        (Ok(raw), Ok(decoded)) => crate::lossless::differences(&raw, decoded).into_iter().collect(),
+        (Err(e), _) => vec![crate::lossless::Difference {
+            change: crate::lossless::Change::Changed,
+            pointer: "/".into(),
+            kinds: format!("the body is no JSON: {e}"),
+        }],
+        (_, Err(e)) => vec![crate::lossless::Difference {
+            change: crate::lossless::Change::Changed,
+            pointer: "/".into(),
+            kinds: format!("the decoded value does not serialize: {e}"),
+        }],
+    };
+    append(&Record::Body {
+        test: current_test(),
+        operation: operation.into(),
+        status,
+        differences,
+        unrecognized: unrecognized(debug),
+    });
+}
+
+/// The `Unrecognized(..)` values in a `Debug` rendering (at most 80 characters each).
+fn unrecognized(debug: &str) -> Vec<String> {
+    debug
+        .match_indices("Unrecognized(")
+        .map(|(i, _)| debug[i..].chars().take(80).collect::<String>())
+        .collect()
 }
 
 /// This test proved `operation`: it succeeded, its body decoded, and `effect` was checked.

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod coverage;
+pub mod lossless;
 
 /// The workspace root.
 pub fn root() -> PathBuf {

@@ -177,6 +177,7 @@ fn page(ids: &[&str], next: Option<&str>) -> types::GetTagsResponse {
     types::GetTagsResponse {
         data: ids.iter().map(|i| tag(i)).collect(),
         next_cursor: next.map(str::to_string),
+        ..Default::default()
     }
 }
 
@@ -361,6 +362,7 @@ async fn import_409_and_422_are_typed_for_every_issue_type() {
             .iter()
             .map(|i| serde_json::from_value(i.clone()).unwrap())
             .collect(),
+        extra: Default::default(),
     };
     for status in [409u16, 422] {
         let mock = MockN8n::start().await;

@@ -84,6 +84,10 @@ fn phases() -> Result<()> {
     suite(
         "coverage report",
         &["--ignored", "--exact", "coverage::coverage_report", "--nocapture"],
+    )?;
+    suite(
+        "lossless decoding report",
+        &["--ignored", "--exact", "coverage::lossless_report", "--nocapture"],
     )
 }
 

@@ -3,7 +3,9 @@
 //! - `deprecated`: `#[deprecated(note = <the spec's words>)]` on the field and its builder setter;
 //! - `secret`: the struct (and its typify builder) prints `<redacted>` for the field in `Debug`;
 //! - `string-or-number`: the field decodes from a JSON string or number
-//!   (`crate::support::string_or_number`).
+//!   (`crate::support::string_or_number`);
+//! - `read-only`: the field decodes but is never serialized (`#[serde(skip_serializing)]`): a
+//!   server-owned property of a type requests carry never reaches a request.
 //!
 //! Every marker is removed from the docs. The pass runs before `dedupe-types`, so a struct with a
 //! redacted field never merges with a look-alike that prints everything.
@@ -14,7 +16,7 @@ use quote::quote;
 use syn::{Attribute, Field, Fields, ImplItem, Item, ItemStruct, parse_quote};
 
 use super::syntax::{doc_text, doc_value, types_module};
-use crate::normalize::field_markers::{DEPRECATED, SECRET, STRING_OR_NUMBER};
+use crate::normalize::field_markers::{DEPRECATED, READ_ONLY, SECRET, STRING_OR_NUMBER};
 
 /// Markers found on one struct: field name -> its markers (and its doc text, for notes).
 #[derive(Default)]
@@ -91,12 +93,23 @@ fn mark_struct(s: &mut ItemStruct) -> Marked {
         if doc.contains(STRING_OR_NUMBER) {
             lenient(field);
         }
+        if doc.contains(READ_ONLY) {
+            never_sent(field);
+        }
     }
     m
 }
 
-/// `#[serde(deserialize_with = ...)]` for a `String` or `Option<String>` field.
+/// `#[serde(skip_serializing)]`, in place of any `skip_serializing_if` (serde refuses both).
+fn never_sent(field: &mut Field) {
+    super::syntax::drop_serde_arg(field, |m| m.path().is_ident("skip_serializing_if"));
+    field.attrs.push(parse_quote!(#[serde(skip_serializing)]));
+}
+
+/// `#[serde(deserialize_with = ...)]` for a `String` or `Option<String>` field (in place of
+/// typify's own, `Option::deserialize` on a required nullable field).
 fn lenient(field: &mut Field) {
+    super::syntax::drop_serde_arg(field, |m| m.path().is_ident("deserialize_with"));
     let optional = is_option(&field.ty);
     let with = if optional {
         "crate::support::option_string_or_number"
@@ -169,7 +182,7 @@ fn redacting_debug(s: &mut ItemStruct, secret: &BTreeSet<String>, builder: bool)
 /// `text` without markers, trimmed.
 fn strip(text: &str) -> String {
     let mut out = text.to_string();
-    for m in [DEPRECATED, SECRET, STRING_OR_NUMBER] {
+    for m in [DEPRECATED, SECRET, STRING_OR_NUMBER, READ_ONLY] {
         out = out.replace(m, "");
     }
     out.trim().to_string()

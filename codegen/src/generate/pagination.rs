@@ -66,13 +66,16 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation])
             continue;
         };
         let page = format_ident!("{}", page);
+        let operation = id.as_str();
         let item_ty: syn::Type = syn::parse_str(&format!("types::{item}")).expect("a type path");
         let methods: [ImplItem; 2] = [
             parse_quote! {
                 /// Every item of every page, fetched lazily one page at a time (set `limit` for
-                /// the page size; n8n allows up to 250). Ends when n8n returns no `nextCursor`.
+                /// the page size; n8n allows up to 250). Ends when n8n returns no `nextCursor`;
+                /// a cursor n8n already sent in this list ends it with an error.
                 pub fn stream(self) -> crate::paginate::Items<'a, #item_ty> {
                     crate::paginate::items(
+                        #operation,
                         self,
                         |b, cursor| b.cursor(cursor),
                         |b| ::std::boxed::Box::pin(b.send()),

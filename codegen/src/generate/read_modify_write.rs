@@ -12,7 +12,9 @@
 //! - optional body fields whose read value has another shape (a response enum with a value the
 //!   request does not take, like a setting's `DEFAULT`) are converted through their JSON form and
 //!   left out when it does not fit: what is sent back is always something the body accepts;
-//! - a body field the read lacks is left empty when optional; a required one prevents the impl.
+//! - a body field the read lacks is left empty when optional; a required one prevents the impl;
+//! - members neither type names (`extra`) are kept when a type is cloned whole (a node), and not
+//!   carried from one type into another (a read's settings into the body's).
 
 use std::collections::BTreeMap;
 
@@ -279,6 +281,14 @@ impl Converter<'_> {
         self.done.insert(key.clone(), None);
         let mut inits = Vec::new();
         for (name, dst_ty, defaulted) in &dst {
+            // Members the read's type does not name are not the body's to carry: n8n's update
+            // schemas are closed (`request/body/settings Unrecognized key(s)`, 400), and it
+            // merges what it stores (settings) or keeps what a body leaves out. Within one type
+            // (a node, cloned whole) they do travel: there a dropped member would be lost.
+            if name == "extra" {
+                inits.push(quote!(#name: Default::default()));
+                continue;
+            }
             let source = src.iter().find(|(n, _, _)| n == name);
             let optional = matches!(dst_ty, Ty::Option(_)) || *defaulted;
             let init = match source {

@@ -27,6 +27,7 @@ enum Check {
     Items {
         min: Option<u64>,
         max: Option<u64>,
+        optional: bool,
     },
     Length {
         min: Option<u64>,
@@ -36,6 +37,7 @@ enum Check {
     ItemLength {
         min: Option<u64>,
         max: Option<u64>,
+        optional: bool,
     },
 }
 
@@ -94,14 +96,14 @@ fn bounds(doc: &Value, op: &Operation) -> Vec<Bound> {
                 check,
             })
         };
+        // An optional list is an `Option<Vec<_>>` (see the `optional-collections` rule): checked
+        // when sent.
+        let optional = !is_required || prop.get("nullable") == Some(&Value::Bool(true));
         if is_type(prop, "array") {
             let max = prop.get("maxItems").and_then(Value::as_u64);
-            let min = prop
-                .get("minItems")
-                .and_then(Value::as_u64)
-                .filter(|m| *m > 0 && is_required);
+            let min = prop.get("minItems").and_then(Value::as_u64).filter(|m| *m > 0);
             if max.is_some() || min.is_some() {
-                push(Check::Items { min, max });
+                push(Check::Items { min, max, optional });
             }
             if let Some(items) = prop
                 .get("items")
@@ -110,13 +112,12 @@ fn bounds(doc: &Value, op: &Operation) -> Vec<Bound> {
             {
                 let (min, max) = length_limits(items);
                 if min.is_some() || max.is_some() {
-                    push(Check::ItemLength { min, max });
+                    push(Check::ItemLength { min, max, optional });
                 }
             }
         } else if is_type(prop, "string") && prop.get("enum").is_none() && prop.get("format").is_none() {
             let (min, max) = length_limits(prop);
             if min.is_some() || max.is_some() {
-                let optional = !is_required || prop.get("nullable") == Some(&Value::Bool(true));
                 push(Check::Length { min, max, optional });
             }
         }
@@ -147,15 +148,23 @@ fn statement(b: &Bound) -> TokenStream {
         let (lo, hi) = (min.unwrap_or(0) as usize, max.map_or(usize::MAX, |m| m as usize));
         quote!((#lo..=#hi))
     };
+    let list = |optional: bool| {
+        if optional {
+            quote!(body.#field.as_deref())
+        } else {
+            quote!(Some(body.#field.as_slice()))
+        }
+    };
     match b.check {
-        Check::Items { min, max } => {
-            let (r, msg) = (
+        Check::Items { min, max, optional } => {
+            let (r, msg, list) = (
                 range(min, max),
                 format!("`{}` {}, not {{}}", b.name, range_text(min, max, "items")),
+                list(optional),
             );
             quote! {
-                if !#r.contains(&body.#field.len()) {
-                    return Err(Error::InvalidRequest(format!(#msg, body.#field.len())));
+                if let Some(list) = #list && !#r.contains(&list.len()) {
+                    return Err(Error::InvalidRequest(format!(#msg, list.len())));
                 }
             }
         }
@@ -175,13 +184,14 @@ fn statement(b: &Bound) -> TokenStream {
                 }
             }
         }
-        Check::ItemLength { min, max } => {
-            let (r, msg) = (
+        Check::ItemLength { min, max, optional } => {
+            let (r, msg, list) = (
                 range(min, max),
                 format!("`{}[{{}}]` {}, not {{}}", b.name, range_text(min, max, "characters")),
+                list(optional),
             );
             quote! {
-                for (i, v) in body.#field.iter().enumerate() {
+                for (i, v) in #list.unwrap_or_default().iter().enumerate() {
                     let n = v.chars().count();
                     if !#r.contains(&n) {
                         return Err(Error::InvalidRequest(format!(#msg, i, n)));

@@ -59,6 +59,31 @@ pub(super) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
     }
 }
 
+/// Removes the arguments `drop` matches (`deserialize_with = ..`) from a field's `#[serde(..)]`
+/// attributes, keeping the others (`rename`), and the attributes left empty. Returns how many
+/// arguments went.
+pub(super) fn drop_serde_arg(field: &mut syn::Field, drop: impl Fn(&syn::Meta) -> bool) -> usize {
+    let mut dropped = 0;
+    field.attrs.retain_mut(|attr| {
+        if !attr.path().is_ident("serde") {
+            return true;
+        }
+        let Ok(list) = attr.meta.require_list() else {
+            return true;
+        };
+        let Ok(args) = list.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        else {
+            return true;
+        };
+        let before = args.len();
+        let kept: Vec<syn::Meta> = args.into_iter().filter(|m| !drop(m)).collect();
+        dropped += before - kept.len();
+        *attr = syn::parse_quote!(#[serde(#(#kept),*)]);
+        !kept.is_empty()
+    });
+    dropped
+}
+
 /// The text of a `#[doc = "..."]` attribute.
 pub(super) fn doc_value(attr: &syn::Attribute) -> Option<String> {
     match &attr.meta {

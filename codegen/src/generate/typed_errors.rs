@@ -64,7 +64,7 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<us
         let wrapper: ImplItem = parse_quote! {
             #(#docs)*
             pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
-                crate::error::finish(#id, self.send_unmapped()).await
+                crate::error::finish(&self.client.inner, #id, self.send_unmapped()).await
             }
         };
         imp.items.insert(pos, wrapper);
@@ -91,7 +91,7 @@ fn success_type(ret: &syn::Type) -> Option<syn::Type> {
 }
 
 /// The string in `OperationInfo { operation_id: "..." }` inside a `send` body.
-fn operation_id_literal(f: &syn::ImplItemFn) -> Option<String> {
+pub(super) fn operation_id_literal(f: &syn::ImplItemFn) -> Option<String> {
     struct Find(Option<String>);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_field_value(&mut self, fv: &'ast syn::FieldValue) {

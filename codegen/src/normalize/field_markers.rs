@@ -27,6 +27,9 @@ pub const RULE: Rule = Rule {
 pub const DEPRECATED: &str = "[[n8n-api:deprecated]]";
 pub const SECRET: &str = "[[n8n-api:secret]]";
 pub const STRING_OR_NUMBER: &str = "[[n8n-api:string-or-number]]";
+/// A read-only property of a schema requests carry (set by `read-only-properties`): decoded,
+/// never serialized.
+pub const READ_ONLY: &str = "[[n8n-api:read-only]]";
 
 /// Property names that hold secrets, lower-cased, matched as suffixes.
 const SECRET_NAMES: &[&str] = &["password", "secret", "privatekey", "accesstoken", "apikey", "token"];

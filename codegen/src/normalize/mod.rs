@@ -34,20 +34,27 @@ mod integer_parameters;
 mod list_wrappers;
 mod multipart_bodies;
 mod no_content_status;
+mod node_parameters;
 mod not_found_responses;
 mod nullable_siblings;
 mod numeric_ids;
 mod operation_ids;
+mod optional_collections;
+mod page_data;
 mod path_ids;
+mod present_nulls;
 mod read_only_properties;
 mod repeated_schemas;
 pub mod resource_types;
 mod row_array_results;
+mod spec_defaults;
 pub mod string_constraints;
 mod undeclared_path_parameters;
 mod union_parameters;
 mod unique_operation_ids;
+mod unknown_fields;
 mod unused_components;
+mod variant_types;
 
 /// Extension on an operation that carries its error responses, which progenitor must not see:
 /// `{ "<status>": { "description": ..., "schema": <$ref or absent> } }`.
@@ -94,6 +101,8 @@ pub const RULES: &[Rule] = &[
     execution_id_numbers::RULE,
     empty_collections::RULE,
     list_wrappers::RULE,
+    node_parameters::RULE,
+    page_data::RULE,
     error_bodies::RULE,
     unique_operation_ids::RULE,
     operation_ids::RULE,
@@ -104,6 +113,7 @@ pub const RULES: &[Rule] = &[
     closed_objects::RULE,
     extra_properties::RULE,
     disjoint_any_of::RULE,
+    variant_types::RULE,
     numeric_ids::RULE,
     string_constraints::RULE,
     integer_parameters::RULE,
@@ -112,6 +122,10 @@ pub const RULES: &[Rule] = &[
     resource_types::RULE,
     repeated_schemas::RULE,
     read_only_properties::RULE,
+    spec_defaults::RULE,
+    present_nulls::RULE,
+    optional_collections::RULE,
+    unknown_fields::RULE,
     field_markers::RULE,
     union_parameters::RULE,
     multipart_bodies::RULE,
@@ -461,6 +475,163 @@ pub(crate) fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Valu
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
+}
+
+/// The component schemas a request can carry: those a request body, a multipart form or a
+/// parameter refers to, and everything they refer to in turn.
+pub(crate) fn request_components(doc: &Value) -> std::collections::BTreeSet<String> {
+    let mut roots = Vec::new();
+    for (_, _, op) in operations(doc) {
+        for key in ["requestBody", "parameters", MULTIPART_EXTENSION] {
+            roots.extend(op.get(key));
+        }
+    }
+    roots.extend(doc.pointer("/components/parameters"));
+    reachable_components(doc, &roots)
+}
+
+/// The component schemas an answer can carry (success or error bodies, and what they refer to).
+pub(crate) fn response_components(doc: &Value) -> std::collections::BTreeSet<String> {
+    let mut roots = Vec::new();
+    for (_, _, op) in operations(doc) {
+        roots.extend(op.get("responses"));
+        roots.extend(op.get(ERRORS_EXTENSION));
+    }
+    roots.extend(doc.pointer("/components/responses"));
+    reachable_components(doc, &roots)
+}
+
+/// The component schemas `roots` refer to, directly or through other components.
+fn reachable_components(doc: &Value, roots: &[&Value]) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let mut todo: Vec<String> = Vec::new();
+    let take = |v: &Value, todo: &mut Vec<String>| {
+        collect_refs(v, &mut |r| {
+            if let Some(name) = schema_ref_name(r) {
+                todo.push(name);
+            }
+        })
+    };
+    for root in roots {
+        take(root, &mut todo);
+    }
+    while let Some(name) = todo.pop() {
+        if found.insert(name.clone())
+            && let Some(schema) = doc.pointer(&format!("/components/schemas/{}", pointer_escape(&name)))
+        {
+            take(schema, &mut todo);
+        }
+    }
+    found
+}
+
+/// Which way a schema travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// Only requests carry it (a body, a form, a parameter).
+    Request,
+    /// Only answers carry it (and components nothing refers to).
+    Response,
+    /// Both: a request sends what an answer gave (a workflow's nodes).
+    Both,
+}
+
+impl Side {
+    /// An answer can carry it.
+    pub(crate) fn received(self) -> bool {
+        self != Side::Request
+    }
+}
+
+/// Calls `f(pointer, schema, side)` for every root schema of the document: each component
+/// schema (on the side of what refers to it), each inline request body, form and parameter
+/// schema, and each inline answer schema (success and error bodies).
+pub(crate) fn for_each_schema_root_mut(doc: &mut Value, mut f: impl FnMut(&str, &mut Value, Side)) {
+    let (sent, received) = (request_components(doc), response_components(doc));
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        for (name, schema) in schemas.iter_mut() {
+            let side = match (sent.contains(name), received.contains(name)) {
+                (true, true) => Side::Both,
+                (true, false) => Side::Request,
+                (false, _) => Side::Response,
+            };
+            f(&format!("/components/schemas/{}", pointer_escape(name)), schema, side);
+        }
+    }
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut().filter(|(m, _)| METHODS.contains(&m.as_str())) {
+            let at = format!("/paths/{}/{method}", pointer_escape(path));
+            let Some(op) = op.as_object_mut() else { continue };
+            if let Some(Value::Object(content)) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
+                for (media, body) in content.iter_mut() {
+                    if let Some(schema) = body.get_mut("schema") {
+                        f(
+                            &format!("{at}/requestBody/content/{}/schema", pointer_escape(media)),
+                            schema,
+                            Side::Request,
+                        );
+                    }
+                }
+            }
+            if let Some(schema) = op.get_mut(MULTIPART_EXTENSION).and_then(|m| m.get_mut("schema")) {
+                f(&format!("{at}/{MULTIPART_EXTENSION}/schema"), schema, Side::Request);
+            }
+            if let Some(Value::Array(params)) = op.get_mut("parameters") {
+                for (i, p) in params.iter_mut().enumerate() {
+                    if let Some(schema) = p.get_mut("schema") {
+                        f(&format!("{at}/parameters/{i}/schema"), schema, Side::Request);
+                    }
+                }
+            }
+            if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                for (status, r) in responses.iter_mut() {
+                    if let Some(Value::Object(content)) = r.get_mut("content") {
+                        for (media, body) in content.iter_mut() {
+                            if let Some(schema) = body.get_mut("schema") {
+                                let p = format!("{at}/responses/{status}/content/{}/schema", pointer_escape(media));
+                                f(&p, schema, Side::Response);
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(Value::Object(errors)) = op.get_mut(ERRORS_EXTENSION) {
+                for (status, e) in errors.iter_mut() {
+                    if let Some(schema) = e.get_mut("schema") {
+                        f(
+                            &format!("{at}/{ERRORS_EXTENSION}/{status}/schema"),
+                            schema,
+                            Side::Response,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f(pointer, object schema, side)` for every object schema with `properties`, under
+/// every root of [`for_each_schema_root_mut`] (data such as examples and defaults not entered).
+/// `variant` says whether the object is a member of a `oneOf`/`anyOf`/`allOf` list.
+pub(crate) fn for_each_object_schema_mut(
+    doc: &mut Value,
+    mut f: impl FnMut(&str, &mut Map<String, Value>, Side, bool),
+) {
+    for_each_schema_root_mut(doc, |at, root, side| {
+        walk_schema_objects_mut(root, at, &mut |pointer, map| {
+            if map.get("properties").is_some_and(Value::is_object) {
+                let variant = ["/oneOf/", "/anyOf/", "/allOf/"]
+                    .iter()
+                    .any(|k| pointer.rfind(k).is_some_and(|i| !pointer[i + k.len()..].contains('/')));
+                f(pointer, map, side, variant);
+            }
+            Walk::Into
+        });
+    });
 }
 
 /// Where component schemas live, as a `$ref` prefix.

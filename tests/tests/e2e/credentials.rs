@@ -76,7 +76,11 @@ async fn credentials_crud() {
         .unwrap();
     let listed = client.get_credentials().limit(250).collect_all().await.unwrap();
     let moved = listed.iter().find(|c| c.id == created.id).expect("still listed");
-    assert!(moved.shared.iter().any(|s| s.id == project), "{:?}", moved.shared);
+    assert!(
+        moved.shared.iter().flatten().any(|s| s.id == project),
+        "{:?}",
+        moved.shared
+    );
     proved(
         "transferCredential",
         "the credential is now shared with (owned by) the team project",

@@ -24,7 +24,7 @@ fn webhook(label: &str, url: &str) -> types::DestinationWebhook {
         send_query: None,
         specify_headers: None,
         specify_query: None,
-        subscribed_events: vec!["n8n.audit".into()],
+        subscribed_events: Some(vec!["n8n.audit".into()]),
         type_: types::DestinationWebhookType::Webhook,
         url: url.into(),
         extra: Default::default(),

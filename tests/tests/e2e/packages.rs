@@ -26,7 +26,7 @@ async fn community_packages() {
         .await
         .unwrap();
     assert_eq!(installed.installed_version.as_deref(), Some(COMMUNITY_VERSION));
-    assert!(!installed.installed_nodes.is_empty());
+    assert!(installed.installed_nodes.as_ref().is_some_and(|n| !n.is_empty()));
     let listed = client.get_installed_packages().send().await.unwrap();
     assert!(
         listed
@@ -196,4 +196,90 @@ fn workflow_ids_in(path: &std::path::Path) -> Vec<String> {
         }
     }
     panic!("no manifest.json in {}", path.display())
+}
+
+/// What a read-modify-write reads, it writes back: a node stored with `"parameters": {}` (as the
+/// editor stores nodes without settings) keeps the key through `UpdateWorkflowBody::from` and a
+/// rename, and the workflow still exports (n8n answers 500 to the export of a node without it).
+#[tokio::test]
+async fn renamed_workflow_keeps_empty_parameters_and_exports() {
+    let client = client();
+    let mut noop = node(1, "Nothing", "n8n-nodes-base.noOp", 1.0, serde_json::json!({}));
+    noop.credentials = Some(serde_json::Map::new());
+    let created = client
+        .create_workflow()
+        .body(
+            types::CreateWorkflowBody::builder()
+                .name(unique("wf-empty-params"))
+                .nodes(vec![noop])
+                .settings(types::WorkflowBodySettings::builder().execution_order("v1")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let read = client
+        .get_workflow()
+        .workflow_id(&created.id)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let mut body = types::UpdateWorkflowBody::from(&read);
+    body.name = format!("{} (renamed)", read.name);
+    let sent = serde_json::to_value(&body).unwrap();
+    assert_eq!(sent["nodes"][0]["parameters"], serde_json::json!({}), "{sent}");
+    assert_eq!(sent["nodes"][0]["credentials"], serde_json::json!({}), "{sent}");
+    for server_owned in [
+        "id",
+        "active",
+        "versionId",
+        "createdAt",
+        "updatedAt",
+        "isArchived",
+        "tags",
+    ] {
+        assert!(sent.get(server_owned).is_none(), "{server_owned} sent: {sent}");
+    }
+    client
+        .update_workflow()
+        .workflow_id(&created.id)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    // The stored node, as the server has it (raw: the typed node reads an absent map as empty).
+    let inst = licensed();
+    let stored: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/workflows/{}",
+            inst.url.trim_end_matches('/'),
+            created.id
+        ))
+        .header("X-N8N-API-KEY", &inst.api_key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(stored["name"].as_str().unwrap().ends_with("(renamed)"));
+    assert_eq!(stored["nodes"][0]["parameters"], serde_json::json!({}), "{stored}");
+    assert_eq!(stored["nodes"][0]["credentials"], serde_json::json!({}), "{stored}");
+    let export = client
+        .export_package()
+        .body(export_request(&[&created.id]))
+        .send()
+        .await
+        .expect("the renamed workflow still exports");
+    let dir = tempfile::tempdir().unwrap();
+    let saved = n8n_api::packages::save(export, dir.path().join("renamed.n8np"))
+        .await
+        .unwrap();
+    assert_eq!(saved.counts.map(|c| c.workflows), Some(1));
+    proved(
+        "updateWorkflow",
+        "a rename through UpdateWorkflowBody::from keeps a node's empty parameters and credentials; the workflow still exports",
+    );
+    remove_workflow(&client, &created.id).await;
 }

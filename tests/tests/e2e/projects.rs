@@ -155,7 +155,12 @@ async fn folders() {
         .await
         .unwrap();
     assert_eq!(
-        roots.data.iter().filter_map(|f| f.id.clone()).collect::<Vec<_>>(),
+        roots
+            .data
+            .iter()
+            .flatten()
+            .filter_map(|f| f.id.clone())
+            .collect::<Vec<_>>(),
         std::slice::from_ref(&top_id)
     );
     let all = client.get_folders().project_id(&project).send().await.unwrap();

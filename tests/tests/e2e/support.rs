@@ -19,8 +19,17 @@ pub fn client() -> Client {
 /// The instance, which must run in licensed test mode: a test of a licensed operation against an
 /// ordinary instance fails here, loudly, instead of proving nothing.
 pub fn licensed() -> Instance {
-    // Before any request of this process: every request is recorded.
+    // Before any request of this process: every request is recorded, every success body checked.
     n8n_api_tests::coverage::install();
+    n8n_api::observe_responses(|o| {
+        n8n_api_tests::coverage::body(
+            o.operation,
+            o.status,
+            o.raw,
+            o.reencoded.as_ref().map_err(String::as_str),
+            &o.debug,
+        )
+    });
     let inst = instance();
     assert!(
         inst.licensed,

@@ -328,6 +328,8 @@ fn responds_paginated(op: &Operation, p: &Paginated, types: &[Item]) -> Result<T
             _ => match last_ident(&f.ty).as_deref() {
                 Some("Option") => quote!(#name: ::std::option::Option::None),
                 Some("Vec") => quote!(#name: ::std::vec::Vec::new()),
+                // Members the page's type does not name (`extra`): none.
+                Some("Map") => quote!(#name: ::std::default::Default::default()),
                 _ => {
                     return Err(fail(
                         &op.id,

@@ -21,22 +21,27 @@ pub enum Error {
     /// The document parsed, but it is not the OpenAPI 3.0 document we expect.
     #[error("{origin}: not an OpenAPI 3.0 document: {message}")]
     NotOpenApi { origin: String, message: String },
-    /// A normalization rule met a shape it cannot handle.
-    #[error("normalize rule `{rule}` at {pointer}: {message}")]
-    Normalize {
-        rule: &'static str,
-        pointer: String,
-        message: String,
-    },
     /// progenitor refused (or panicked on) an operation.
     #[error("generate: {operation}: {message}")]
     Generate { operation: String, message: String },
     /// prettyplease could not parse what the generator produced (a generator bug).
     #[error("format: generated code does not parse: {0}")]
     Format(String),
-    /// Obtaining a spec (npm, file, URL) failed.
+    /// Obtaining a spec (npm, a tarball, an instance's URL) failed.
     #[error("{0}")]
     Fetch(String),
+    /// A spec's lock file does not say what it must.
+    #[error("{}: not a valid lock file: {message}", path.display())]
+    Lock { path: PathBuf, message: String },
+    /// A crate manifest lacks what the generator writes into it.
+    #[error("{}: {message}", path.display())]
+    Manifest { path: PathBuf, message: String },
+    /// A value given on the command line (an n8n version, ...) is not one.
+    #[error("{0}")]
+    Input(String),
+    /// A line of a diff ignore file is not `RULE LOCATION # reason`.
+    #[error("{file}:{line}: {message}")]
+    Ignore { file: String, line: usize, message: String },
 }
 
 impl Error {

@@ -47,7 +47,10 @@ impl Lock {
     pub fn read(dir: &Path) -> Result<Lock> {
         let path = dir.join(LOCK_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        serde_json::from_str(&text).map_err(|e| Error::Fetch(format!("{}: not a valid lock file: {e}", path.display())))
+        serde_json::from_str(&text).map_err(|e| Error::Lock {
+            path: path.clone(),
+            message: e.to_string(),
+        })
     }
 }
 
@@ -77,7 +80,7 @@ pub fn check_version(version: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Fetch(format!(
+        Err(Error::Input(format!(
             "`{version}` is not an n8n version (expected something like 2.40.7)"
         )))
     }

@@ -18,6 +18,7 @@ pub mod format;
 pub mod generate;
 pub mod load;
 pub mod normalize;
+pub(crate) mod openapi;
 pub mod pipeline;
 pub mod sample;
 

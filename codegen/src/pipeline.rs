@@ -69,7 +69,7 @@ pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&st
     };
     let t = Instant::now();
     let mut doc = spec.document;
-    let log = normalize::normalize(&mut doc)?;
+    let log = normalize::normalize(&mut doc);
     timings.normalize = t.elapsed();
     let t = Instant::now();
     let generated = generate::generate(&doc, n8n_version)?;
@@ -176,11 +176,9 @@ pub fn expected_files(root: &Path, output: &Output) -> Result<Vec<(PathBuf, Stri
 fn manifest(crate_dir: &Path, output: &Output, dependency: Option<&str>) -> Result<String> {
     let manifest_path = crate_dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
-    with_features(&manifest, output, dependency).ok_or_else(|| {
-        Error::Fetch(format!(
-            "{}: no `# @generated-features-begin` ... `# @generated-features-end` block",
-            manifest_path.display()
-        ))
+    with_features(&manifest, output, dependency).ok_or_else(|| Error::Manifest {
+        path: manifest_path.clone(),
+        message: "no `# @generated-features-begin` ... `# @generated-features-end` block".into(),
     })
 }
 

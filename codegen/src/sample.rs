@@ -58,9 +58,9 @@ fn instance_at(doc: &Value, schema: &Value, depth: usize) -> Value {
 
 /// An object of the required properties of `schema`.
 fn required_members(doc: &Value, schema: &Value, depth: usize) -> Value {
-    let required = crate::normalize::required_names(schema);
+    let required = crate::openapi::required_names(schema);
     let mut out = Map::new();
-    for (k, v) in crate::normalize::properties(schema) {
+    for (k, v) in crate::openapi::properties(schema) {
         if required.contains(&k.as_str()) {
             out.insert(k.clone(), instance_at(doc, v, depth + 1));
         }

@@ -58,7 +58,11 @@ impl Ignore {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let at = |what: String| Error::Fetch(format!("{file}:{}: {what}", i + 1));
+            let at = |message: String| Error::Ignore {
+                file: file.to_string(),
+                line: i + 1,
+                message,
+            };
             let (entry, reason) = match line.split_once(" # ") {
                 Some((e, r)) if !r.trim().is_empty() => (e.trim(), r.trim()),
                 _ => {

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::Change;
 use super::rules::{self, Rule};
 use super::schema::{Finding, SchemaDiff, Side};
-use crate::normalize::METHODS;
+use crate::openapi::METHODS;
 
 #[derive(Debug, Clone)]
 pub(super) struct Op<'a> {
@@ -182,7 +182,7 @@ pub(super) fn compare(sd: &mut SchemaDiff, old_doc: &Value, new_doc: &Value, o: 
 }
 
 fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
-    crate::normalize::resolve(doc, v).unwrap_or(&Value::Null)
+    crate::openapi::resolve(doc, v).unwrap_or(&Value::Null)
 }
 
 /// Parameters keyed by location and name; path parameters by their position in the template.

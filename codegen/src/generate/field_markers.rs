@@ -16,7 +16,7 @@ use quote::quote;
 use syn::{Attribute, Field, Fields, ImplItem, Item, ItemStruct, parse_quote};
 
 use super::syntax::{doc_text, doc_value, types_module};
-use crate::normalize::field_markers::{DEPRECATED, READ_ONLY, SECRET, STRING_OR_NUMBER};
+use crate::openapi::markers::{DEPRECATED, READ_ONLY, SECRET, STRING_OR_NUMBER};
 
 /// Markers found on one struct: field name -> its markers (and its doc text, for notes).
 #[derive(Default)]

@@ -140,12 +140,28 @@ fn run_progenitor(spec: &openapiv3::OpenAPI, doc: &Value) -> Result<TokenStream>
     }
 }
 
-/// Runs `f`, turning a panic into its message without printing the default panic report.
+/// Runs `f`, turning a panic into its message without printing the panic report.
+///
+/// The process-wide panic hook is replaced once, by one that stays silent on a thread running
+/// inside `quiet_catch` and hands every other panic to the hook it replaced: taking and restoring
+/// the hook around each call would race with other threads doing the same (tests generate in
+/// parallel), and lose the default hook for good.
 fn quiet_catch<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    thread_local! {
+        static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
+    QUIET.with(|q| q.set(was));
     result.map_err(|p| {
         p.downcast_ref::<String>()
             .cloned()
@@ -160,7 +176,7 @@ fn culprit(spec: &openapiv3::OpenAPI, doc: &Value) -> Option<String> {
         let mut one = spec.clone();
         one.paths.paths.retain(|p, _| p == &op.path);
         if let Some(openapiv3::ReferenceOr::Item(item)) = one.paths.paths.get_mut(&op.path) {
-            for m in crate::normalize::METHODS {
+            for m in crate::openapi::METHODS {
                 if *m != op.method {
                     clear_method(item, m);
                 }

@@ -3,7 +3,7 @@
 use heck::{ToPascalCase, ToSnakeCase};
 use serde_json::Value;
 
-use crate::normalize::{ERRORS_EXTENSION, MULTIPART_EXTENSION, operations as raw_operations};
+use crate::openapi::{ERRORS_EXTENSION, MULTIPART_EXTENSION, operations as raw_operations};
 
 /// One operation of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,7 +172,7 @@ fn params(doc: &Value, path: &str, op: &serde_json::Map<String, Value>) -> Vec<P
     let own = op.get("parameters").and_then(Value::as_array);
     let mut out: Vec<Param> = Vec::new();
     for p in own.into_iter().flatten().chain(path_level.into_iter().flatten()) {
-        let Some(p) = crate::normalize::resolve(doc, p) else {
+        let Some(p) = crate::openapi::resolve(doc, p) else {
             continue;
         };
         let text = |v: Option<&Value>| {
@@ -209,5 +209,5 @@ pub fn progenitor_name(id: &str) -> String {
 
 /// The Rust type name typify gives a component schema.
 pub fn type_name(schema: &str) -> String {
-    crate::normalize::rust_type_name(schema)
+    crate::openapi::rust_type_name(schema)
 }

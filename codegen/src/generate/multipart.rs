@@ -19,13 +19,13 @@ use syn::{ImplItem, Item, parse_quote};
 
 use super::model::{Operation, type_name};
 use super::syntax::module;
-use crate::normalize::MULTIPART_EXTENSION;
+use crate::openapi::MULTIPART_EXTENSION;
 use crate::{Error, Result};
 
 pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation]) -> Result<usize> {
     let mut done = 0;
     for op in operations.iter().filter(|o| o.multipart) {
-        let ext = crate::normalize::operations(doc)
+        let ext = crate::openapi::operations(doc)
             .into_iter()
             .find(|(p, m, _)| *p == op.path && *m == op.method)
             .and_then(|(_, _, o)| o.get(MULTIPART_EXTENSION).cloned())
@@ -51,12 +51,12 @@ struct FormField {
 
 fn fields(op: &Operation, ext: &Value) -> Result<(Vec<FormField>, Vec<String>)> {
     let schema = ext.get("schema").ok_or_else(|| fail(op, "no schema"))?;
-    let required: Vec<String> = crate::normalize::required_names(schema)
+    let required: Vec<String> = crate::openapi::required_names(schema)
         .into_iter()
         .map(str::to_string)
         .collect();
     let mut out = Vec::new();
-    for (name, prop) in crate::normalize::properties(schema) {
+    for (name, prop) in crate::openapi::properties(schema) {
         let ident = setter_ident(name);
         let description = prop
             .get("description")

@@ -11,7 +11,7 @@ use syn::{ImplItem, Item, parse_quote};
 
 use super::model::Operation;
 use super::syntax::{module, module_ref};
-use crate::normalize::{operations as raw_operations, resolve};
+use crate::openapi::{operations as raw_operations, resolve};
 
 /// A cursor-paginated list operation, as the client generates it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,8 +19,7 @@ use syn::{ImplItem, parse_quote};
 
 use super::model::Operation;
 use super::syntax::module;
-use crate::normalize::string_constraints::CONSTRAINTS_EXTENSION;
-use crate::normalize::{operations as raw_operations, resolve};
+use crate::openapi::{CONSTRAINTS_EXTENSION, operations as raw_operations, resolve};
 
 /// One check on one top-level body property.
 enum Check {
@@ -81,9 +80,9 @@ fn bounds(doc: &Value, op: &Operation) -> Vec<Bound> {
     if ["anyOf", "oneOf", "allOf"].iter().any(|k| schema.get(*k).is_some()) {
         return Vec::new();
     }
-    let required = crate::normalize::required_names(schema);
+    let required = crate::openapi::required_names(schema);
     let mut out = Vec::new();
-    for (name, prop) in crate::normalize::properties(schema) {
+    for (name, prop) in crate::openapi::properties(schema) {
         let Some(prop) = resolve(doc, prop) else { continue };
         let Ok(field) = syn::parse_str::<syn::Ident>(&name.to_snake_case()) else {
             continue;

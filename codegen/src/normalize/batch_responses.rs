@@ -19,7 +19,6 @@
 use serde_json::{Value, json};
 
 use super::{Log, Rule, op_label, resolve};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "batch-responses",
@@ -28,7 +27,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let root = doc.clone();
     super::for_each_operation(doc, |path, method, op| {
         let takes_array = op
@@ -43,11 +42,11 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                         .is_some_and(|i| is_type(i, "object"))
             });
         if !takes_array {
-            return Ok(());
+            return;
         }
         let label = op_label(method, path);
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-            return Ok(());
+            return;
         };
         for (status, response) in responses.iter_mut().filter(|(s, _)| s.starts_with('2')) {
             let Some(schema) = response.pointer_mut("/content/application~1json/schema") else {
@@ -63,7 +62,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                 log.unneeded(format!("{label}: {status} is already an array"));
             }
         }
-        Ok(())
     })
 }
 

@@ -8,7 +8,6 @@
 use serde_json::{Map, Value};
 
 use super::{Log, Rule, for_each_parameter_schema_mut};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "boolean-parameters",
@@ -26,7 +25,7 @@ fn true_false_enum(schema: &Map<String, Value>) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("string") && values.len() == 2 && texts == ["false", "true"]
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     for_each_parameter_schema_mut(doc, |p| {
         let (pointer, name, schema) = (p.pointer, p.name, p.schema);
         if p.location != "query" || !true_false_enum(schema) {
@@ -41,7 +40,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         }
         log.change(format!("{pointer} (`{name}`): ['true', 'false'] -> boolean"));
     });
-    Ok(())
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{Log, Rule, rename_schema_refs, rust_type_name};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "case-clash-schemas",
@@ -20,9 +19,9 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
-        return Ok(());
+        return;
     };
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for name in schemas.keys() {
@@ -65,7 +64,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         }
     }
     if redirect.is_empty() {
-        return Ok(());
+        return;
     }
     // Chains (an alias of an alias) resolve to their final name.
     let final_name = |mut n: String| {
@@ -96,7 +95,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     }
     let finals: BTreeMap<String, String> = redirect.keys().map(|k| (k.clone(), final_name(k.clone()))).collect();
     rename_schema_refs(doc, &finals);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@
 use serde_json::{Map, Value};
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "closed-objects",
@@ -17,14 +16,13 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     super::walk_objects_with_pointer_mut(doc, &mut |pointer, map| {
         if map.get("additionalProperties") == Some(&Value::Bool(false)) && is_object_schema(map) {
             map.shift_remove("additionalProperties");
             log.change(format!("opened {pointer}"));
         }
     });
-    Ok(())
 }
 
 fn is_object_schema(m: &Map<String, Value>) -> bool {

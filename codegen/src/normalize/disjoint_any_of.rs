@@ -10,7 +10,6 @@
 use serde_json::{Map, Value};
 
 use super::{Log, Rule, resolve};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "disjoint-any-of",
@@ -29,11 +28,10 @@ fn json_type(doc: &Value, alt: &Value) -> Option<String> {
     Some(if t == "integer" { "number".into() } else { t.into() })
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let snapshot = doc.clone();
     let mut pointer = String::new();
     visit(&snapshot, doc, &mut pointer, log);
-    Ok(())
 }
 
 /// `{nullable: true}` (maybe with a description): an alternative that only admits null.

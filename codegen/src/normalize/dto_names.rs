@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{Log, Rule, rename_schema_refs, rust_type_name};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "dto-names",
@@ -31,9 +30,9 @@ fn stem(name: &str) -> Option<&str> {
     (s != name && !s.is_empty()).then_some(s)
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
-        return Ok(());
+        return;
     };
     let mut taken: BTreeSet<String> = schemas.keys().map(|k| rust_type_name(k)).collect();
     let mut renamed = BTreeMap::new();
@@ -59,7 +58,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         log.change(format!("renamed `{old}` to `{new}`"));
     }
     rename_schema_refs(doc, &renamed);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::{Log, Rule, op_label};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "error-bodies",
@@ -33,14 +32,14 @@ pub const RULE: Rule = Rule {
 
 const RESPONSE_PREFIX: &str = "#/components/responses/";
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let error = error_schema(doc, log);
     let body = json!({ "application/json": { "schema": { "$ref": error } } });
     let mut shared = BTreeSet::new();
     let mut with_body = 0;
     super::for_each_operation(doc, |path, method, op| {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-            return Ok(());
+            return;
         };
         for (status, response) in responses.iter_mut() {
             if !(status.starts_with('4') || status.starts_with('5')) {
@@ -62,8 +61,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
                 ));
             }
         }
-        Ok(())
-    })?;
+    });
     for name in shared {
         let Some(response) = doc.pointer_mut(&format!("/components/responses/{name}")) else {
             continue;
@@ -78,7 +76,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     if with_body > 0 {
         log.unneeded(format!("{with_body} error responses already declare a body"));
     }
-    Ok(())
 }
 
 /// The `$ref` of the spec's error schema (`{message, ...}`), adding one if it has none.

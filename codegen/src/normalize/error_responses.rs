@@ -14,7 +14,6 @@
 use serde_json::{Map, Value, json};
 
 use super::{ERRORS_EXTENSION, Log, Rule, op_label, resolve};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "error-responses",
@@ -61,7 +60,7 @@ fn json_schema(response: &Value) -> Option<&Value> {
         .and_then(|(_, m)| m.get("schema"))
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let root = doc.clone();
     let existing: Vec<String> = root
         .pointer("/components/schemas")
@@ -76,7 +75,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             .unwrap_or("operation")
             .to_string();
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-            return Ok(());
+            return;
         };
         let has_success = responses.keys().any(|s| s.starts_with('2'));
         let statuses: Vec<String> = responses
@@ -85,7 +84,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             .cloned()
             .collect();
         if statuses.is_empty() {
-            return Ok(());
+            return;
         }
         let mut errors = Map::new();
         for status in statuses {
@@ -121,10 +120,8 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             errors.keys().cloned().collect::<Vec<_>>().join(", ")
         ));
         op.insert(ERRORS_EXTENSION.into(), Value::Object(errors));
-        Ok(())
-    })?;
+    });
     super::add_component_schemas(doc, hoisted);
-    Ok(())
 }
 
 #[cfg(test)]

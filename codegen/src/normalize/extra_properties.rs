@@ -10,7 +10,6 @@
 use serde_json::{Map, Value, json};
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "extra-properties",
@@ -19,14 +18,13 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     super::walk_objects_with_pointer_mut(doc, &mut |pointer, map| {
         if applies(map) {
             map.insert("additionalProperties".into(), json!({}));
             log.change(format!("{pointer}: extra properties kept"));
         }
     });
-    Ok(())
 }
 
 fn applies(m: &Map<String, Value>) -> bool {

@@ -3,7 +3,7 @@
 //! - secrets: `writeOnly` properties (a credential's `data`), `format: password`, and properties
 //!   named like one (`password`, `clientSecret`, `privateKey`, `accessToken`, `apiKey`), which a
 //!   derived `Debug` would print;
-//! - a string some operation sends as a number ([`super::resource_types::LENIENT_EXTENSION`]).
+//! - a string some operation sends as a number ([`LENIENT_EXTENSION`](crate::openapi::LENIENT_EXTENSION)).
 //!
 //! typify copies a property's `description` into the field's doc comment and nothing else. This
 //! rule appends a marker (`[[n8n-api:deprecated]]`, ...) to the description of each such property;
@@ -12,9 +12,8 @@
 
 use serde_json::{Map, Value};
 
-use super::resource_types::LENIENT_EXTENSION;
 use super::{Log, Rule, Walk, pointer_escape, walk_schema_objects_mut};
-use crate::Result;
+use crate::openapi::LENIENT_EXTENSION;
 
 pub const RULE: Rule = Rule {
     name: "field-markers",
@@ -23,18 +22,12 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-/// The markers, as they appear in descriptions.
-pub const DEPRECATED: &str = "[[n8n-api:deprecated]]";
-pub const SECRET: &str = "[[n8n-api:secret]]";
-pub const STRING_OR_NUMBER: &str = "[[n8n-api:string-or-number]]";
-/// A read-only property of a schema requests carry (set by `read-only-properties`): decoded,
-/// never serialized.
-pub const READ_ONLY: &str = "[[n8n-api:read-only]]";
+use crate::openapi::markers::{DEPRECATED, SECRET, STRING_OR_NUMBER};
 
 /// Property names that hold secrets, lower-cased, matched as suffixes.
 const SECRET_NAMES: &[&str] = &["password", "secret", "privatekey", "accesstoken", "apikey", "token"];
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     walk_schema_objects_mut(doc, "", &mut |pointer, map| {
         if let Some(Value::Object(props)) = map.get_mut("properties") {
             for (name, prop) in props.iter_mut() {
@@ -50,7 +43,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         }
         Walk::Into
     });
-    Ok(())
 }
 
 fn mark(pointer: &str, name: &str, prop: &mut Map<String, Value>, log: &mut Log) {

@@ -21,7 +21,6 @@
 use serde_json::{Value, json};
 
 use super::{Log, Rule, schema_ref_name};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "insert-id-result",
@@ -30,7 +29,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let mut rows: Vec<String> = Vec::new();
     super::for_each_one_of_mut(doc, |pointer, alternatives| {
         let Some(i) = alternatives.iter().position(is_id_alternative) else {
@@ -55,7 +54,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     for name in rows {
         require_declared(doc, &name, log);
     }
-    Ok(())
 }
 
 fn is_id_alternative(alt: &Value) -> bool {

@@ -8,7 +8,6 @@
 use serde_json::{Map, Value};
 
 use super::{Log, Rule, for_each_parameter_schema_mut};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "integer-parameters",
@@ -32,7 +31,7 @@ fn whole_number_schema(schema: &Map<String, Value>) -> bool {
         && given.into_iter().all(integral)
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     for_each_parameter_schema_mut(doc, |p| {
         let (pointer, name, schema) = (p.pointer, p.name, p.schema);
         if p.location != "query" && p.location != "path" {
@@ -50,7 +49,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             log.change(format!("{pointer} (`{name}`): number -> integer"));
         }
     });
-    Ok(())
 }
 
 #[cfg(test)]

@@ -23,7 +23,6 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::{Log, Rule, collect_refs, schema_ref_name};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "list-wrappers",
@@ -32,7 +31,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     for name in request_components(doc) {
         let at = format!("/components/schemas/{}", super::pointer_escape(&name));
         let Some(schema) = doc.pointer_mut(&at) else { continue };
@@ -47,7 +46,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             log.change(format!("{at}: `{list}` required"));
         }
     }
-    Ok(())
 }
 
 /// Component schemas reachable from a request body, by name.

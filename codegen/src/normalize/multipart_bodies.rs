@@ -10,7 +10,6 @@
 use serde_json::{Map, Value, json};
 
 use super::{Log, MULTIPART_EXTENSION, Rule, op_label, resolve, rust_type_name};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "multipart-bodies",
@@ -21,15 +20,15 @@ pub const RULE: Rule = Rule {
 
 const MULTIPART: &str = "multipart/form-data";
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let root = doc.clone();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     super::for_each_operation(doc, |path, method, op| {
         let Some(body) = op.get("requestBody").and_then(|b| resolve(&root, b)) else {
-            return Ok(());
+            return;
         };
         let Some(media) = body.pointer(&format!("/content/{}", super::pointer_escape(MULTIPART))) else {
-            return Ok(());
+            return;
         };
         let op_id = op
             .get("operationId")
@@ -103,10 +102,8 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             "{}: multipart/form-data body -> {MULTIPART_EXTENSION}",
             op_label(method, path)
         ));
-        Ok(())
-    })?;
+    });
     super::add_component_schemas(doc, hoisted);
-    Ok(())
 }
 
 #[cfg(test)]

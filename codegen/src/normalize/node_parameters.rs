@@ -18,7 +18,6 @@
 use serde_json::Value;
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "node-parameters",
@@ -29,7 +28,7 @@ pub const RULE: Rule = Rule {
 
 const NODE_PROPERTIES: &[&str] = &["type", "typeVersion", "position", "parameters"];
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     // Nodes are still written inline where the spec repeats them (`repeated-schemas` runs
     // later): one line for all of them.
     let mut count = 0usize;
@@ -56,7 +55,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     if count > 0 {
         log.change(format!("{count} node schemas: parameters required"));
     }
-    Ok(())
 }
 
 #[cfg(test)]

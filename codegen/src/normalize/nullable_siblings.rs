@@ -22,7 +22,6 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "nullable-siblings",
@@ -40,7 +39,7 @@ struct Shape {
     props: Map<String, Value>,
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let mut shapes = Vec::new();
     super::walk_objects_with_pointer_mut(doc, &mut |pointer, map| {
         if let Some(Value::Object(props)) = map.get("properties")
@@ -61,7 +60,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             }
         }
     }
-    Ok(())
 }
 
 fn same_resource(a: &Shape, b: &Shape) -> bool {

@@ -16,9 +16,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::resource_types::LENIENT_EXTENSION;
 use super::{Log, Rule, Walk, collect_refs, pointer_escape, schema_ref_name, walk_schema_objects_mut};
-use crate::Result;
+use crate::openapi::LENIENT_EXTENSION;
 
 pub const RULE: Rule = Rule {
     name: "numeric-ids",
@@ -27,7 +26,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let (response_only, shared) = components_by_side(doc);
     for name in &shared {
         if has_numeric_id(doc.pointer(&format!("/components/schemas/{}", pointer_escape(name)))) {
@@ -48,7 +47,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             });
         }
     }
-    Ok(())
 }
 
 fn is_id(name: &str) -> bool {

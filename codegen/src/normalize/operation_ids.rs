@@ -11,7 +11,6 @@ use heck::ToLowerCamelCase;
 use serde_json::Value;
 
 use super::{Log, Rule, for_each_operation, op_label, operations};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "operation-ids",
@@ -20,7 +19,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let mut taken: BTreeSet<String> = operations(doc)
         .iter()
         .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str))
@@ -32,7 +31,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             .and_then(Value::as_str)
             .is_some_and(|s| !s.is_empty())
         {
-            return Ok(());
+            return;
         }
         let (id, from) = match op.get("x-eov-operation-id").and_then(Value::as_str) {
             Some(eov) if !eov.is_empty() && !taken.contains(eov) => (eov.to_string(), "x-eov-operation-id"),
@@ -41,7 +40,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         taken.insert(id.clone());
         log.change(format!("{}: operationId = {id} (from {from})", op_label(method, path)));
         op.insert("operationId".into(), Value::String(id));
-        Ok(())
     })
 }
 

@@ -14,7 +14,6 @@
 use serde_json::Value;
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "optional-collections",
@@ -23,7 +22,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let mut count = 0usize;
     super::for_each_object_schema_mut(doc, |_, map, _, _| {
         let required: Vec<String> = super::required_names(&Value::Object(map.clone()))
@@ -49,7 +48,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     if count > 0 {
         log.change(format!("{count} optional lists and maps tell absent from empty"));
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 use serde_json::Value;
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "page-data",
@@ -22,7 +21,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let mut count = 0usize;
     let mut right = 0usize;
     super::for_each_object_schema_mut(doc, |_, map, _, _| {
@@ -49,7 +48,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     if right > 0 {
         log.unneeded(format!("{right} pages already require data"));
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{Log, Rule, for_each_parameter_schema_mut, operations, resolve};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "path-ids",
@@ -21,10 +20,10 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let params = string_id_params(doc);
     if params.is_empty() {
-        return Ok(());
+        return;
     }
     for_each_parameter_schema_mut(doc, |p| {
         let (pointer, name, schema) = (p.pointer, p.name, p.schema);
@@ -46,7 +45,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             ));
         }
     });
-    Ok(())
 }
 
 /// Names of integer path parameters that follow a collection (`/executions/{executionId}`) whose

@@ -7,13 +7,12 @@
 //! send the `workflow` resource itself to `PUT /workflows/{id}`) is first replaced by an inline
 //! copy, so it loses them too (and is named after its operation, `UpdateWorkflowBody`). Shared
 //! components nested in bodies keep them, since answers use them too, but are marked
-//! ([`READ_ONLY`](super::field_markers::READ_ONLY)): the generator never serializes such a field,
+//! ([`READ_ONLY`](crate::openapi::markers::READ_ONLY)): the generator never serializes such a field,
 //! so no request carries it.
 
 use serde_json::{Map, Value};
 
 use super::{Log, Rule, op_label};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "read-only-properties",
@@ -22,19 +21,18 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     inline_component_bodies(doc, log);
-    strip_inline_bodies(doc, log)?;
+    strip_inline_bodies(doc, log);
     mark_carried_components(doc, log);
-    Ok(())
 }
 
 /// A request body that is a `$ref` to a component with read-only properties becomes a copy of it.
 fn inline_component_bodies(doc: &mut Value, log: &mut Log) {
     let snapshot = doc.clone();
-    let _ = super::for_each_operation(doc, |path, method, op| {
+    super::for_each_operation(doc, |path, method, op| {
         let Some(Value::Object(content)) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) else {
-            return Ok(());
+            return;
         };
         for (media, body) in content.iter_mut() {
             let Some(schema) = body.get_mut("schema") else { continue };
@@ -56,13 +54,12 @@ fn inline_component_bodies(doc: &mut Value, log: &mut Log) {
                 ));
             }
         }
-        Ok(())
     });
 }
 
 /// Read-only properties of components a request can carry get the read-only marker.
 fn mark_carried_components(doc: &mut Value, log: &mut Log) {
-    use super::field_markers::READ_ONLY;
+    use crate::openapi::markers::READ_ONLY;
     let carried = super::request_components(doc);
     let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
         return;
@@ -97,7 +94,7 @@ fn read_only(doc: &Value, prop: &Value) -> bool {
     flag(prop) || super::resolve(doc, prop).is_some_and(flag)
 }
 
-fn strip_inline_bodies(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn strip_inline_bodies(doc: &mut Value, log: &mut Log) {
     let snapshot = doc.clone();
     super::for_each_operation(doc, |path, method, op| {
         let Some(content) = op
@@ -105,7 +102,7 @@ fn strip_inline_bodies(doc: &mut Value, log: &mut Log) -> Result<()> {
             .and_then(|b| b.get_mut("content"))
             .and_then(Value::as_object_mut)
         else {
-            return Ok(());
+            return;
         };
         for (media, body) in content.iter_mut() {
             if let Some(schema) = body.get_mut("schema").and_then(Value::as_object_mut) {
@@ -120,7 +117,6 @@ fn strip_inline_bodies(doc: &mut Value, log: &mut Log) -> Result<()> {
                 }
             }
         }
-        Ok(())
     })
 }
 

@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{Log, Rule, Walk, schema_ref, walk_schema_objects_mut};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "repeated-schemas",
@@ -34,7 +33,7 @@ const IGNORED: &[&str] = &[
     "default",
 ];
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let mut by_shape: BTreeMap<String, String> = BTreeMap::new();
     for (name, schema) in doc
         .pointer("/components/schemas")
@@ -47,7 +46,7 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         }
     }
     if by_shape.is_empty() {
-        return Ok(());
+        return;
     }
     // A replaced object is not searched further.
     let mut replace = |pointer: &str, map: &mut Map<String, Value>| {
@@ -81,7 +80,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     if let Some(schemas) = doc.pointer_mut("/components/schemas") {
         walk_schema_objects_mut(schemas, "/components/schemas", &mut replace);
     }
-    Ok(())
 }
 
 /// The shape of a schema as comparable text: documentation and direction flags dropped,

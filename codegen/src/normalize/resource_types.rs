@@ -33,7 +33,6 @@ use super::{
     Log, METHODS, Rule, op_label, pointer_escape, rename_schema_refs, resolve, rust_type_name, schema_ref,
     schema_ref_name,
 };
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "resource-types",
@@ -42,10 +41,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-/// Marks a string property that some operation sends as a JSON number (n8n's delete-execution
-/// answer gives the id as a number, every other execution endpoint as a string). The generator
-/// decodes such a field from a string or a number.
-pub const LENIENT_EXTENSION: &str = "x-n8n-api-string-or-number";
+use crate::openapi::LENIENT_EXTENSION;
 
 /// Share of a candidate's properties that the anchor must have too.
 const MIN_OVERLAP: f64 = 0.6;
@@ -72,7 +68,7 @@ struct Merged {
     members: Vec<Candidate>,
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let collections = Collections::of(doc);
     let mut by_resource: BTreeMap<String, (bool, Vec<Candidate>)> = BTreeMap::new();
     for (path, method, op) in super::operations(doc) {
@@ -123,7 +119,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
     }
     write_back(doc, merged);
     inline_resource_arrays(doc, log);
-    Ok(())
 }
 
 /// The merged schema's description says what it is and where it comes from (the members'

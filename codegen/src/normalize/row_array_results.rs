@@ -19,7 +19,6 @@
 use serde_json::{Map, Value, json};
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "row-array-results",
@@ -28,7 +27,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     super::for_each_one_of_mut(doc, |pointer, alternatives| {
         for (i, alt) in alternatives.iter_mut().enumerate() {
             let Some(obj) = alt.as_object() else { continue };
@@ -45,7 +44,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             log.change(format!("{at}: one row -> an array of rows"));
         }
     });
-    Ok(())
 }
 
 fn returned_with_return_data(alt: &Map<String, Value>) -> bool {

@@ -12,7 +12,6 @@
 use serde_json::Value;
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "spec-defaults",
@@ -21,7 +20,7 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     super::for_each_object_schema_mut(doc, |pointer, map, _, _| {
         // A form's fields are sent one by one, only when set; their defaults are documentation
         // already (and tell the multipart pass which strings carry JSON).
@@ -48,7 +47,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             ));
         }
     });
-    Ok(())
 }
 
 #[cfg(test)]

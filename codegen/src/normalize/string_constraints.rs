@@ -13,7 +13,6 @@
 use serde_json::{Map, Value};
 
 use super::{Log, Rule, Walk, walk_schema_objects_mut};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "string-constraints",
@@ -23,11 +22,11 @@ pub const RULE: Rule = Rule {
 };
 
 /// Extension holding the constraints moved out of a string schema.
-pub const CONSTRAINTS_EXTENSION: &str = "x-n8n-api-constraints";
+use crate::openapi::CONSTRAINTS_EXTENSION;
 
 const MOVED: &[&str] = &["minLength", "maxLength", "pattern"];
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     walk_schema_objects_mut(doc, "", &mut |pointer, map| {
         if map.get("type").and_then(Value::as_str) != Some("string") || map.contains_key("enum") {
             return Walk::Into;
@@ -45,7 +44,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         }
         Walk::Into
     });
-    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@
 use serde_json::{Value, json};
 
 use super::{Log, METHODS, Rule, op_label, resolve};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "undeclared-path-parameters",
@@ -35,7 +34,7 @@ fn declared_path_params(doc: &Value, params: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     // Collect first (resolution needs the whole document), then insert.
     let mut missing: Vec<(String, String, Vec<String>)> = Vec::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
@@ -79,7 +78,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             }));
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

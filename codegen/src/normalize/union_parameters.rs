@@ -9,7 +9,6 @@
 use serde_json::{Value, json};
 
 use super::{Log, Rule, resolve};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "union-parameters",
@@ -42,7 +41,7 @@ fn string_union(doc: &Value, schema: &Value) -> Option<(Vec<Value>, bool)> {
     Some((values, all_enums))
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     // Pointers of every parameter object: components, path items, operations.
     let mut pointers = Vec::new();
     if let Some(params) = doc.pointer("/components/parameters").and_then(Value::as_object) {
@@ -103,7 +102,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             log.change(format!("{p} (`{name}`): union of strings -> string"));
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{Log, Rule, for_each_operation, op_label, operations};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "unique-operation-ids",
@@ -33,7 +32,7 @@ fn effective_id(op: &serde_json::Map<String, Value>) -> Option<(&str, bool)> {
     }
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     // id -> [(index, declared)]
     let mut by_id: BTreeMap<String, Vec<(usize, bool)>> = BTreeMap::new();
     let mut taken = BTreeSet::new();
@@ -60,7 +59,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
             op.insert("operationId".into(), Value::String(new));
         }
         index += 1;
-        Ok(())
     })
 }
 

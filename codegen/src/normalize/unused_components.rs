@@ -12,7 +12,6 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{Log, Rule, SCHEMA_PREFIX, collect_refs, decode_pointer_segment};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "unused-components",
@@ -44,17 +43,16 @@ pub(crate) fn reachable_schemas(doc: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let reachable = reachable_schemas(doc);
     let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
-        return Ok(());
+        return;
     };
     let unused: Vec<String> = schemas.keys().filter(|k| !reachable.contains(*k)).cloned().collect();
     for name in unused {
         schemas.shift_remove(&name);
         log.change(format!("removed `{name}`: no operation uses it"));
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{Log, Rule};
-use crate::Result;
 
 pub const RULE: Rule = Rule {
     name: "variant-types",
@@ -26,9 +25,9 @@ pub const RULE: Rule = Rule {
     apply,
 };
 
-fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
+fn apply(doc: &mut Value, log: &mut Log) {
     let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
-        return Ok(());
+        return;
     };
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     for (union, schema) in schemas.iter_mut() {
@@ -52,7 +51,6 @@ fn apply(doc: &mut Value, log: &mut Log) -> Result<()> {
         }
     }
     super::add_component_schemas(doc, hoisted);
-    Ok(())
 }
 
 /// The properties that two members describe with different inline named types: property ->

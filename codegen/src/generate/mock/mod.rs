@@ -29,7 +29,7 @@ use syn::{Item, Type, parse_quote};
 use super::model::Operation;
 use super::pagination::{self, Paginated};
 use super::syntax::module_ref;
-use crate::normalize::resolve;
+use crate::openapi::resolve;
 use crate::{Error, Result};
 
 mod read;

@@ -8,7 +8,7 @@ use syn::{Item, Type};
 
 use super::read::{ErrorStatus, first_argument, last_ident};
 use crate::generate::model::Operation;
-use crate::normalize::resolve;
+use crate::openapi::resolve;
 
 /// The schema of response `status` of `op` in the normalized spec.
 pub(super) fn success_schema<'a>(doc: &'a Value, op: &Operation, status: u16) -> Option<&'a Value> {

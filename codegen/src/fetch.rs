@@ -174,7 +174,7 @@ fn npm_failure(package: &str, stderr: &str) -> String {
 }
 
 /// Checks `data` against an SRI integrity string (`sha512-<base64>`).
-pub fn verify_integrity(data: &[u8], integrity: &str, what: &str) -> Result<()> {
+pub(crate) fn verify_integrity(data: &[u8], integrity: &str, what: &str) -> Result<()> {
     let expected = integrity
         .split_whitespace()
         .find_map(|s| s.strip_prefix("sha512-"))
@@ -189,7 +189,7 @@ pub fn verify_integrity(data: &[u8], integrity: &str, what: &str) -> Result<()> 
 }
 
 /// Reads the spec member out of an npm tarball (gzip'd tar) without writing anything to disk.
-pub fn spec_from_tarball(data: &[u8], what: &str) -> Result<(String, Vec<u8>)> {
+pub(crate) fn spec_from_tarball(data: &[u8], what: &str) -> Result<(String, Vec<u8>)> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(data));
     let entries = archive
         .entries()

@@ -11,11 +11,14 @@
 //! [`fetch`] obtains a spec (npm package, file, running instance) and its lock;
 //! [`pipeline`] strings the stages together for `cargo xtask generate`.
 
+pub mod architecture;
 pub mod diff;
 pub mod error;
 pub mod fetch;
 pub mod format;
 pub mod generate;
+pub mod instance;
+pub mod layout;
 pub mod load;
 pub mod normalize;
 pub(crate) mod openapi;

@@ -17,8 +17,6 @@ pub struct Spec {
     pub document: Value,
     /// Lower-case hex sha256 of the exact bytes that were loaded.
     pub sha256: String,
-    /// Where the bytes came from (a path or a URL), for error messages.
-    pub origin: String,
 }
 
 impl Spec {
@@ -45,7 +43,6 @@ pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Spec> {
     Ok(Spec {
         document,
         sha256: sha256_hex(bytes),
-        origin: origin.to_string(),
     })
 }
 

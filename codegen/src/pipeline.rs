@@ -11,10 +11,10 @@ use crate::{Error, Result, fetch, format, generate, load, normalize};
 pub const GENERATED_FILE: &str = "src/generated.rs";
 
 /// The client crate's directory in the workspace.
-pub const CLIENT_DIR: &str = "n8n-api";
+const CLIENT_DIR: &str = "n8n-api";
 
 /// The mock crate's directory in the workspace (beside the client, which it depends on by path).
-pub const MOCK_DIR: &str = "n8n-api-mock";
+const MOCK_DIR: &str = "n8n-api-mock";
 
 /// The client dependency the mock crate's tag features turn on.
 const MOCK_CLIENT_DEPENDENCY: &str = "n8n-api";
@@ -44,6 +44,8 @@ pub struct Output {
     pub types: usize,
     /// What normalization changed.
     pub log: Log,
+    /// What each generator pass did: `(pass, summary)`, in pass order.
+    pub passes: Vec<(&'static str, String)>,
     /// The normalized spec: what progenitor and the passes saw.
     pub normalized: serde_json::Value,
     /// The public surface per tag (see [`generate::surface`]).
@@ -62,7 +64,12 @@ pub fn run(bytes: &[u8], origin: &str, n8n_version: Option<&str>, command: &str)
 }
 
 /// Runs the stages after loading.
-pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&str>, command: &str) -> Result<Output> {
+pub(crate) fn run_loaded(
+    spec: load::Spec,
+    load_time: Duration,
+    n8n_version: Option<&str>,
+    command: &str,
+) -> Result<Output> {
     let mut timings = Timings {
         load: load_time,
         ..Default::default()
@@ -90,11 +97,28 @@ pub fn run_loaded(spec: load::Spec, load_time: Duration, n8n_version: Option<&st
         operations: generated.operations,
         types: generated.types,
         log,
+        passes: generated.log,
         normalized: doc,
         surface,
         timings,
         n8n_version: n8n_version.map(str::to_string),
     })
+}
+
+/// Runs every stage on a spec file anywhere. Its n8n release is `n8n_version` when given, else
+/// the one a lock file beside it names, if that lock is the file's (same sha256).
+pub fn run_file(path: &Path, n8n_version: Option<&str>, command: &str) -> Result<Output> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let locked = path
+        .parent()
+        .and_then(|d| fetch::Lock::read(d).ok())
+        .filter(|l| l.spec_sha256 == load::sha256_hex(&bytes))
+        .and_then(|l| l.n8n_version);
+    let version = n8n_version.map(str::to_string).or(locked);
+    if let Some(v) = &version {
+        fetch::check_version(v)?;
+    }
+    run(&bytes, &path.display().to_string(), version.as_deref(), command)
 }
 
 /// Runs every stage on a spec directory (`openapi.yml` + `openapi.lock.json`).
@@ -156,10 +180,13 @@ pub struct Stale {
 }
 
 /// What the workspace at `root` must contain: `(path, contents)` for each generated file (the
-/// generated module and the manifest of the client, then of the mock crate).
+/// generated module and the manifest of the client, then of the mock crate, and ARCHITECTURE.md
+/// with its generated tables).
 pub fn expected_files(root: &Path, output: &Output) -> Result<Vec<(PathBuf, String)>> {
     let client = root.join(CLIENT_DIR);
     let mock = root.join(MOCK_DIR);
+    let architecture = root.join(crate::architecture::FILE);
+    let docs = std::fs::read_to_string(&architecture).map_err(|e| Error::io(&architecture, e))?;
     Ok(vec![
         (client.join(GENERATED_FILE), output.code.clone()),
         (client.join("Cargo.toml"), manifest(&client, output, None)?),
@@ -167,6 +194,10 @@ pub fn expected_files(root: &Path, output: &Output) -> Result<Vec<(PathBuf, Stri
         (
             mock.join("Cargo.toml"),
             manifest(&mock, output, Some(MOCK_CLIENT_DEPENDENCY))?,
+        ),
+        (
+            architecture,
+            crate::architecture::refresh(&docs, &root.join("codegen"))?,
         ),
     ])
 }

@@ -1,5 +1,7 @@
 //! One minimal fixture pair per diff rule, asserting exactly the changes expected, no others.
 
+use std::collections::BTreeSet;
+
 use n8n_api_codegen::diff::{self, Input, rules};
 use n8n_api_codegen::load;
 use serde_json::{Value, json};
@@ -789,14 +791,93 @@ fn tags_added_removed_renamed_and_moved() {
 
 #[test]
 fn every_rule_has_a_fixture() {
-    let source = include_str!("diff_rules.rs");
-    for r in rules::ALL {
-        assert!(
-            source.contains(&format!("(\"{}\"", r.id)),
-            "rule {} has no fixture",
-            r.id
-        );
+    assert_fixtures_cover(&["expect"], rules::ALL.iter().map(|r| r.id), |id| {
+        rules::by_id(id).is_some()
+    });
+}
+
+/// The fixture helpers of this file (`names`) are called, in its tests, with every rule of
+/// `ids`, and with no other rule (`known`). Panics naming the rules without a fixture.
+fn assert_fixtures_cover<'r>(names: &[&str], ids: impl Iterator<Item = &'r str>, known: impl Fn(&str) -> bool) {
+    let found = fixture_rules(names);
+    let missing: Vec<&str> = ids.filter(|id| !found.contains(*id)).collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a fixture (no `{}` call in a test expects them): {}",
+        names.join("`/`"),
+        missing.join(", ")
+    );
+    let unknown: Vec<&String> = found.iter().filter(|id| !known(id)).collect();
+    assert!(unknown.is_empty(), "fixtures expect unknown rules: {unknown:?}");
+}
+
+/// The rules the `#[test]` functions of this file call the fixture helpers `names` with: the
+/// first element of each `(rule, location)` pair in a call's last argument (the changes it
+/// expects). Read from the syntax tree: comments, strings and uncalled code do not count.
+fn fixture_rules(names: &[&str]) -> BTreeSet<String> {
+    let file = syn::parse_file(include_str!("diff_rules.rs")).expect("diff_rules.rs parses");
+    let mut calls = FixtureCalls {
+        names,
+        test: String::new(),
+        rules: BTreeSet::new(),
+    };
+    for item in &file.items {
+        if let syn::Item::Fn(f) = item
+            && f.attrs.iter().any(|a| a.path().is_ident("test"))
+        {
+            calls.test = f.sig.ident.to_string();
+            syn::visit::Visit::visit_block(&mut calls, &f.block);
+        }
     }
+    calls.rules
+}
+
+struct FixtureCalls<'n> {
+    names: &'n [&'n str],
+    /// The test being read.
+    test: String,
+    rules: BTreeSet<String>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for FixtureCalls<'_> {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(f) = &*call.func
+            && let Some(name) = f.path.get_ident()
+            && self.names.iter().any(|n| name == n)
+        {
+            let rules = call.args.last().and_then(expected_rules).unwrap_or_else(|| {
+                panic!(
+                    "{}: a call of `{name}` whose last argument is not a literal `&[(rule, location), ..]`",
+                    self.test
+                )
+            });
+            self.rules.extend(rules);
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+}
+
+/// The rules of `&[("rule", "location"), ..]`; `None` for any other expression.
+fn expected_rules(want: &syn::Expr) -> Option<Vec<String>> {
+    let syn::Expr::Reference(r) = want else {
+        return None;
+    };
+    let syn::Expr::Array(pairs) = &*r.expr else {
+        return None;
+    };
+    pairs
+        .elems
+        .iter()
+        .map(|pair| match pair {
+            syn::Expr::Tuple(t) if t.elems.len() == 2 => match &t.elems[0] {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(id), ..
+                }) => Some(id.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 // The generated-code comparison: one fixture per rule of `rules::RUST`, on a miniature of
@@ -910,12 +991,32 @@ fn rust_changes(old: &str, new: &str, old_features: &[&str], new_features: &[&st
     out
 }
 
+/// The features of every fixture client unless a test says otherwise.
+const FEATURES: [&str; 2] = ["full", "workflow"];
+
+/// `CLIENT` against `CLIENT` with `edits`: exactly the changes `want`.
 fn expect_rust(edits: &[(&str, &str)], want: &[(&str, &str)]) {
-    let f = ["full", "workflow"];
-    let got = rust_changes(CLIENT, &client(edits), &f, &f);
-    let mut want: Vec<(String, String)> = want.iter().map(|(r, l)| (r.to_string(), l.to_string())).collect();
-    want.sort();
-    assert_eq!(got, want);
+    expect_rust_between(CLIENT, &client(edits), &FEATURES, &FEATURES, want);
+}
+
+/// `old` (with `old_features`) against `new` (with `new_features`): exactly the changes `want`.
+fn expect_rust_between(old: &str, new: &str, old_features: &[&str], new_features: &[&str], want: &[(&str, &str)]) {
+    let got = rust_changes(old, new, old_features, new_features);
+    assert_eq!(got, sorted(want));
+}
+
+/// `old` against `new`, both with the default features: of the changes whose rule starts with
+/// `prefix`, exactly `want`.
+fn expect_rust_only(prefix: &str, old: &str, new: &str, want: &[(&str, &str)]) {
+    let mut got = rust_changes(old, new, &FEATURES, &FEATURES);
+    got.retain(|(r, _)| r.starts_with(prefix));
+    assert_eq!(got, sorted(want));
+}
+
+fn sorted(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = pairs.iter().map(|(r, l)| (r.to_string(), l.to_string())).collect();
+    out.sort();
+    out
 }
 
 #[test]
@@ -1007,22 +1108,27 @@ fn rust_variants_and_exhaustiveness() {
         "Active,\n        Paused,",
         "Active,\n        Archived,\n        Paused,",
     );
-    let f = ["full", "workflow"];
-    assert_eq!(
-        rust_changes(&ordered, &inserted, &f, &f),
-        [
-            ("rust-variant-added".to_string(), "types::Status::Archived".to_string()),
-            ("rust-variant-order-changed".to_string(), "types::Status".to_string())
-        ]
+    expect_rust_between(
+        &ordered,
+        &inserted,
+        &FEATURES,
+        &FEATURES,
+        &[
+            ("rust-variant-added", "types::Status::Archived"),
+            ("rust-variant-order-changed", "types::Status"),
+        ],
     );
     // Appended at the end: nothing moved.
     let appended = ordered.replace(
         "Unrecognized(::std::string::String),\n    }",
         "Unrecognized(::std::string::String),\n        Archived,\n    }",
     );
-    assert_eq!(
-        rust_changes(&ordered, &appended, &f, &f),
-        [("rust-variant-added".to_string(), "types::Status::Archived".to_string())]
+    expect_rust_between(
+        &ordered,
+        &appended,
+        &FEATURES,
+        &FEATURES,
+        &[("rust-variant-added", "types::Status::Archived")],
     );
 }
 
@@ -1054,14 +1160,19 @@ fn rust_types_by_name_and_identity() {
         "pub type ExecutionStatus = Status;",
         "#[derive(Clone, Debug)] pub enum ExecutionStatus { Active, Paused, Unrecognized(::std::string::String) }",
     )]);
-    let f = ["full", "workflow"];
-    assert_eq!(
-        rust_changes(CLIENT, &split, &f, &f),
-        [("rust-type-split".to_string(), "types::Status".to_string())]
+    expect_rust_between(
+        CLIENT,
+        &split,
+        &FEATURES,
+        &FEATURES,
+        &[("rust-type-split", "types::Status")],
     );
-    assert_eq!(
-        rust_changes(&split, CLIENT, &f, &f),
-        [("rust-types-merged".to_string(), "types::Status".to_string())]
+    expect_rust_between(
+        &split,
+        CLIENT,
+        &FEATURES,
+        &FEATURES,
+        &[("rust-types-merged", "types::Status")],
     );
     // The canonical name flips between the two names of one type: nothing changes.
     let flipped = client(&[
@@ -1071,7 +1182,7 @@ fn rust_types_by_name_and_identity() {
             "pub type Status = ExecutionStatus;",
         ),
     ]);
-    assert_eq!(rust_changes(CLIENT, &flipped, &f, &f), []);
+    expect_rust_between(CLIENT, &flipped, &FEATURES, &FEATURES, &[]);
 }
 
 #[test]
@@ -1175,10 +1286,12 @@ fn rust_traits_and_client_methods() {
         &[("rust-trait-added", "Marker")],
     );
     let with_marker = client(&[("pub struct Client {", "pub trait Marker {} pub struct Client {")]);
-    let f = ["full", "workflow"];
-    assert_eq!(
-        rust_changes(&with_marker, CLIENT, &f, &f),
-        [("rust-trait-removed".to_string(), "Marker".to_string())]
+    expect_rust_between(
+        &with_marker,
+        CLIENT,
+        &FEATURES,
+        &FEATURES,
+        &[("rust-trait-removed", "Marker")],
     );
     expect_rust(
         &[(
@@ -1212,34 +1325,37 @@ fn rust_features_and_cfg() {
     let all = ["full", "workflow", "executions"];
     // The trait, builder and types move from `workflow` to `workflows`: one rename.
     let renamed = CLIENT.replace("feature = \"workflow\"", "feature = \"workflows\"");
-    assert_eq!(
-        rust_changes(CLIENT, &renamed, &all, &["full", "workflows", "executions"]),
-        [("rust-feature-renamed".to_string(), "feature workflow".to_string())]
+    expect_rust_between(
+        CLIENT,
+        &renamed,
+        &all,
+        &["full", "workflows", "executions"],
+        &[("rust-feature-renamed", "feature workflow")],
     );
-    assert_eq!(
-        rust_changes(CLIENT, CLIENT, &all, &["full", "workflow"]),
-        [("rust-feature-removed".to_string(), "feature executions".to_string())]
+    expect_rust_between(
+        CLIENT,
+        CLIENT,
+        &all,
+        &FEATURES,
+        &[("rust-feature-removed", "feature executions")],
     );
-    assert_eq!(
-        rust_changes(CLIENT, CLIENT, &["full", "workflow"], &all),
-        [("rust-feature-added".to_string(), "feature executions".to_string())]
+    expect_rust_between(
+        CLIENT,
+        CLIENT,
+        &FEATURES,
+        &all,
+        &[("rust-feature-added", "feature executions")],
     );
     let gated = CLIENT.replace(
         "#[derive(Clone, Debug)]\n    pub enum Status",
         "#[cfg(feature = \"workflow\")]\n    #[derive(Clone, Debug)]\n    pub enum Status",
     );
-    assert_eq!(
-        rust_changes(CLIENT, &gated, &all, &all),
-        [("rust-cfg-narrowed".to_string(), "types::Status".to_string())]
-    );
+    expect_rust_between(CLIENT, &gated, &all, &all, &[("rust-cfg-narrowed", "types::Status")]);
     let either = gated.replace(
         "#[cfg(feature = \"workflow\")]\n    #[derive(Clone, Debug)]\n    pub enum Status",
         "#[cfg(any(feature = \"workflow\", feature = \"executions\"))]\n    #[derive(Clone, Debug)]\n    pub enum Status",
     );
-    assert_eq!(
-        rust_changes(&gated, &either, &all, &all),
-        [("rust-cfg-widened".to_string(), "types::Status".to_string())]
-    );
+    expect_rust_between(&gated, &either, &all, &all, &[("rust-cfg-widened", "types::Status")]);
 }
 
 /// The response type was renamed: what code using the value sees is compared field by field.
@@ -1255,20 +1371,19 @@ fn rust_follows_renamed_types_from_each_method() {
             "pub type WorkflowStatus = Status;\n    #[derive(Clone, Debug)] pub struct GetWorkflowResponse { pub id: ::std::string::String, pub status: GetWorkflowResponseStatus, pub version: i64 }\n    #[derive(Clone, Debug)] pub enum GetWorkflowResponseStatus { Active, Archived }\n    #[derive(Clone, Debug)] pub struct Wrapper { pub status: GetWorkflowResponseStatus }",
         ),
     ]);
-    let f = ["full", "workflow"];
-    let got: Vec<(String, String)> = rust_changes(CLIENT, &renamed, &f, &f)
-        .into_iter()
-        .filter(|(r, _)| r.starts_with("rust-via-"))
-        .collect();
-    let want = [
-        ("rust-via-field-added", "types::GetWorkflowResponse.version"),
-        ("rust-via-field-removed", "types::Workflow.name"),
-        ("rust-via-field-type-changed", "types::GetWorkflowResponse.id"),
-        ("rust-via-variant-added", "types::GetWorkflowResponseStatus::Archived"),
-        ("rust-via-variant-removed", "types::Status::Paused"),
-        ("rust-via-variant-removed", "types::Status::Unrecognized"),
-    ];
-    assert_eq!(got, want.map(|(r, p)| (r.to_string(), p.to_string())));
+    expect_rust_only(
+        "rust-via-",
+        CLIENT,
+        &renamed,
+        &[
+            ("rust-via-field-added", "types::GetWorkflowResponse.version"),
+            ("rust-via-field-removed", "types::Workflow.name"),
+            ("rust-via-field-type-changed", "types::GetWorkflowResponse.id"),
+            ("rust-via-variant-added", "types::GetWorkflowResponseStatus::Archived"),
+            ("rust-via-variant-removed", "types::Status::Paused"),
+            ("rust-via-variant-removed", "types::Status::Unrecognized"),
+        ],
+    );
     let kind = client(&[
         (
             "ResponseValue<types::Workflow>, crate::Error",
@@ -1279,21 +1394,21 @@ fn rust_follows_renamed_types_from_each_method() {
             "pub type WorkflowStatus = Status; pub enum Item { A }",
         ),
     ]);
-    assert!(
-        rust_changes(CLIENT, &kind, &f, &f).contains(&("rust-via-kind-changed".to_string(), "types::Item".to_string()))
+    expect_rust_only(
+        "rust-via-kind-",
+        CLIENT,
+        &kind,
+        &[("rust-via-kind-changed", "types::Item")],
     );
 }
 
 #[test]
 fn every_rust_rule_has_a_fixture() {
-    let source = include_str!("diff_rules.rs");
-    for r in rules::RUST {
-        assert!(
-            source.contains(&format!("(\"{}\"", r.id)),
-            "rule {} has no fixture",
-            r.id
-        );
-    }
+    assert_fixtures_cover(
+        &["expect_rust", "expect_rust_between", "expect_rust_only"],
+        rules::RUST.iter().map(|r| r.id),
+        |id| rules::rust_by_id(id).is_some(),
+    );
 }
 
 /// The spec-level fixtures, generated for real: the Rust section names the generated items.

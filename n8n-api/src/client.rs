@@ -428,7 +428,8 @@ pub fn redirect_policy() -> reqwest::redirect::Policy {
     })
 }
 
-const MAX_REDIRECTS: usize = 10;
+/// The most redirects one request follows (within the instance's origin).
+pub const MAX_REDIRECTS: usize = 10;
 
 /// `scheme://host:port` of a URL (the port always spelled out).
 fn origin(url: &reqwest::Url) -> String {

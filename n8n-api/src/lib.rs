@@ -32,7 +32,7 @@ mod support;
 
 pub use client::{
     ApiKey, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    DEFAULT_TOTAL_TIMEOUT, redirect_policy,
+    DEFAULT_TOTAL_TIMEOUT, MAX_REDIRECTS, redirect_policy,
 };
 pub use error::{Error, ErrorKind, REQUEST_TARGET};
 #[allow(unused_imports)] // empty when no tag feature is on
@@ -41,7 +41,7 @@ pub use generated::{ErrorBody, N8N_VERSION, OPERATIONS, builder, types};
 pub use operation::Operation;
 pub use progenitor_client::{ByteStream, ResponseValue};
 pub use reqwest::StatusCode;
-pub use retry::RetryPolicy;
+pub use retry::{DEFAULT_RETRY_BUDGET, RetryPolicy};
 #[doc(hidden)]
 pub use support::{Observed, observe_responses};
 

@@ -20,15 +20,18 @@ pub struct RetryPolicy {
     non_idempotent: bool,
 }
 
+/// The most time the default policy spends waiting between the attempts of one call.
+pub const DEFAULT_RETRY_BUDGET: Duration = Duration::from_secs(30);
+
 impl Default for RetryPolicy {
-    /// 3 attempts, backoff from 250 ms doubling up to 8 s, at most 30 s of waiting in all,
-    /// idempotent methods only.
+    /// 3 attempts, backoff from 250 ms doubling up to 8 s, at most [`DEFAULT_RETRY_BUDGET`] of
+    /// waiting in all, idempotent methods only.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
-            budget: Duration::from_secs(30),
+            budget: DEFAULT_RETRY_BUDGET,
             non_idempotent: false,
         }
     }

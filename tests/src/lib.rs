@@ -14,49 +14,7 @@ pub fn root() -> PathBuf {
 }
 
 /// The running n8n the end-to-end suite talks to (written by `cargo xtask n8n start`).
-#[derive(Clone, serde::Deserialize)]
-pub struct Instance {
-    pub url: String,
-    pub api_key: String,
-    /// Started with `--licensed` (n8n's E2E test mode, licensed features on, loopback peers).
-    #[serde(default)]
-    pub licensed: bool,
-    #[serde(default)]
-    pub owner_email: String,
-    #[serde(default)]
-    pub owner_password: String,
-    #[serde(default)]
-    pub peers: Option<Peers>,
-}
-
-impl std::fmt::Debug for Instance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Instance")
-            .field("url", &self.url)
-            .field("licensed", &self.licensed)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The loopback peers of the licensed instance (`xtask/peers/peers.py`).
-#[derive(Clone, serde::Deserialize)]
-pub struct Peers {
-    pub ldap: Ldap,
-    pub oidc_discovery_url: String,
-    pub git_http_url: String,
-    pub git_root: PathBuf,
-}
-
-/// The loopback LDAP directory: one user, `user_email`.
-#[derive(Clone, serde::Deserialize)]
-pub struct Ldap {
-    pub host: String,
-    pub port: u16,
-    pub base_dn: String,
-    pub admin_dn: String,
-    pub admin_password: String,
-    pub user_email: String,
-}
+pub use n8n_api_codegen::instance::{Instance, Ldap, Peers};
 
 /// Reads the instance file (`$N8N_API_E2E_INSTANCE`, else `target/n8n/instance.json`).
 /// Panics with instructions when there is none: an end-to-end test never skips silently.
@@ -73,15 +31,14 @@ pub fn instance() -> Instance {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not an instance file ({e})", path.display()))
 }
 
-/// The n8n release of the pinned spec (`spec/openapi.lock.json`).
+/// The workspace's specs (`spec/`, `spec/history/`).
+pub fn specs() -> n8n_api_codegen::layout::SpecDir {
+    n8n_api_codegen::layout::SpecDir::of(&root())
+}
+
+/// The n8n release of the pinned spec (its lock says which).
 pub fn pinned_release() -> String {
-    let path = root().join("spec/openapi.lock.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let lock: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    lock["n8n_version"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}: no n8n_version", path.display()))
-        .to_string()
+    specs().pinned_release().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// `(METHOD, path)` of every operation in a raw spec document, counted without the codegen's

@@ -9,12 +9,12 @@ use n8n_api_tests::{compact_source, pinned_release, raw_operations, root};
 const COMMAND: &str = "cargo xtask generate";
 
 fn pinned() -> pipeline::Output {
-    pipeline::run_dir(&root().join("spec"), COMMAND).expect("the pinned spec generates")
+    pipeline::run_dir(n8n_api_tests::specs().pinned(), COMMAND).expect("the pinned spec generates")
 }
 
 #[test]
 fn every_operation_of_the_pinned_spec_has_its_method() {
-    let spec = load::from_path(&root().join("spec/openapi.yml")).unwrap();
+    let spec = load::from_path(&n8n_api_tests::specs().spec_file()).unwrap();
     // Counted from the spec itself, not from the codegen's model, nor written down here.
     let raw = raw_operations(&spec.document);
     assert!(!raw.is_empty(), "the pinned spec has no operations");
@@ -77,7 +77,7 @@ fn generation_is_deterministic() {
     );
     assert!(a.code.contains(&format!(
         "// Spec sha256: {}\n",
-        fetch::Lock::read(&root().join("spec")).unwrap().spec_sha256
+        fetch::Lock::read(n8n_api_tests::specs().pinned()).unwrap().spec_sha256
     )));
 }
 
@@ -94,7 +94,7 @@ fn nothing_decoded_denies_unknown_fields() {
 fn public_surface_per_tag() {
     let output = pinned();
     // One surface per first tag of an operation, counted from the raw spec.
-    let spec = load::from_path(&root().join("spec/openapi.yml")).unwrap();
+    let spec = load::from_path(&n8n_api_tests::specs().spec_file()).unwrap();
     let tags: BTreeSet<String> = spec.document["paths"]
         .as_object()
         .unwrap()
@@ -126,10 +126,8 @@ fn normalization_log_of_the_pinned_spec() {
 
 #[test]
 fn every_historic_spec_generates() {
-    let dir = root().join("spec/history");
     let mut seen = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
+    for (_, path) in n8n_api_tests::specs().kept().unwrap() {
         let output = pipeline::run_dir(&path, COMMAND).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let spec = load::from_path(&path.join("openapi.yml")).unwrap();
         assert_eq!(
@@ -150,4 +148,29 @@ fn every_historic_spec_generates() {
             "n8n {v} is neither pinned nor in spec/history/"
         );
     }
+}
+
+/// The facts README and ARCHITECTURE.md state in numbers are the code's: the pinned release and
+/// its operation count, the coverage line and its floor, and the client's documented defaults.
+/// (The tables of rules and passes are generated: see `generated_files_are_fresh`.)
+#[test]
+fn the_docs_numbers_are_the_codes() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let release = pinned_release();
+    let ops = n8n_api::OPERATIONS.len();
+    let claims = [
+        format!("({ops} in n8n {release})"),
+        format!("operations proven against n8n {release}: {ops}/{ops}"),
+        format!("(at least {} in any case)", n8n_api_tests::coverage::FLOOR),
+        format!("`n8n_api::N8N_VERSION` (`\"{release}\"`)"),
+        format!("(default\n  {} s, `total_timeout`; one attempt at most {} s, `timeout`)", n8n_api::DEFAULT_TOTAL_TIMEOUT.as_secs(), n8n_api::DEFAULT_TIMEOUT.as_secs()),
+        format!("`max_response_bytes` ({} MiB)", n8n_api::DEFAULT_MAX_RESPONSE_BYTES >> 20),
+        format!("the retry budget ({} s)", n8n_api::DEFAULT_RETRY_BUDGET.as_secs()),
+        format!("at most {} and never in a loop", n8n_api::MAX_REDIRECTS),
+    ];
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for claim in &claims {
+        assert!(flat(&readme).contains(&flat(claim)), "README.md does not say `{claim}` (the code does)");
+    }
+    assert_eq!(n8n_api::N8N_VERSION, release);
 }

@@ -9,12 +9,9 @@ use n8n_api_tests::root;
 
 /// The directory holding the spec of n8n `version`: spec/ when it is the pinned release.
 fn dir_of(version: &str) -> PathBuf {
-    let pinned = root().join("spec");
-    if fetch::Lock::read(&pinned).unwrap().n8n_version.as_deref() == Some(version) {
-        pinned
-    } else {
-        root().join("spec/history").join(version)
-    }
+    n8n_api_tests::specs()
+        .find(version)
+        .unwrap_or_else(|| panic!("n8n {version} is neither pinned nor kept"))
 }
 
 fn input(version: &str) -> Input {
@@ -99,7 +96,7 @@ fn n8n_2_40_7_to_2_41_3_as_markdown_and_json() {
 
 #[test]
 fn a_release_compared_with_itself_has_no_changes() {
-    let pinned = fetch::Lock::read(&root().join("spec")).unwrap().n8n_version.unwrap();
+    let pinned = n8n_api_tests::pinned_release();
     for version in [pinned.as_str(), "2.35.0", "0.196.0"] {
         let r = report(version, version);
         assert!(r.changes.is_empty(), "{version}: {:?}", r.changes.first());

@@ -6,18 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use n8n_api_codegen::{load, normalize, pipeline};
-use n8n_api_tests::root;
 use serde_json::Value;
 
 /// The pinned spec directory and every kept release's.
 fn spec_dirs() -> Vec<std::path::PathBuf> {
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("spec/history"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.sort();
-    dirs.push(root().join("spec"));
-    dirs
+    n8n_api_tests::specs().all().unwrap()
 }
 
 /// Every string enum of `doc` (its values), with where it is.

@@ -14,7 +14,7 @@ fn build(version: &str) {
     let status = Command::new(&cargo)
         .current_dir(&root)
         .args(["xtask", "generate", "--spec"])
-        .arg(root.join("spec/history").join(version).join("openapi.yml"))
+        .arg(n8n_api_tests::specs().release(version).join("openapi.yml"))
         .arg("--out")
         .arg(&out)
         .status()
@@ -36,17 +36,7 @@ fn build(version: &str) {
 
 /// The releases in spec/history/, oldest first (by their version numbers).
 fn history() -> Vec<String> {
-    let mut versions: Vec<String> = std::fs::read_dir(root().join("spec/history"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    let key = |v: &String| {
-        v.split(['.', '-'])
-            .map(|p| p.parse::<u64>().unwrap_or(0))
-            .collect::<Vec<_>>()
-    };
-    versions.sort_by_key(key);
-    versions
+    n8n_api_tests::specs().kept().unwrap().into_iter().map(|(v, _)| v).collect()
 }
 
 #[test]

@@ -247,7 +247,7 @@ fn gzip_bytes(len: usize) -> Vec<u8> {
 }
 
 fn spec() -> Value {
-    let path = n8n_api_tests::root().join("spec/openapi.yml");
+    let path = n8n_api_tests::specs().spec_file();
     n8n_api_codegen::load::from_path(&path).unwrap().document
 }
 

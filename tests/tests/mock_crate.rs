@@ -10,7 +10,7 @@ use n8n_api_tests::{compact_source, raw_operations, root};
 use serde_json::json;
 
 fn pinned_operations() -> Vec<(String, String)> {
-    raw_operations(&load::from_path(&root().join("spec/openapi.yml")).unwrap().document)
+    raw_operations(&load::from_path(&n8n_api_tests::specs().spec_file()).unwrap().document)
 }
 
 #[test]

@@ -2,11 +2,10 @@
 //! that they recognise the same patterns in every release kept in spec/history/.
 
 use n8n_api_codegen::pipeline;
-use n8n_api_tests::root;
 
 #[test]
 fn decisions_on_the_pinned_spec() {
-    let output = pipeline::run_dir(&root().join("spec"), "test").unwrap();
+    let output = pipeline::run_dir(n8n_api_tests::specs().pinned(), "test").unwrap();
     insta::assert_snapshot!(output.log.decisions().join("\n"));
 }
 
@@ -15,8 +14,7 @@ fn decisions_on_the_pinned_spec() {
 #[test]
 fn every_release_gets_the_same_shape() {
     let mut checked = 0;
-    for entry in std::fs::read_dir(root().join("spec/history")).unwrap() {
-        let dir = entry.unwrap().path();
+    for (_, dir) in n8n_api_tests::specs().kept().unwrap() {
         let output = pipeline::run_dir(&dir, "test").unwrap();
         let release = output.n8n_version.clone().unwrap_or_default();
         let workflow = output
@@ -103,13 +101,8 @@ fn request_bodies_carry_nothing_the_user_did_not_set() {
             }
         }
     }
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("spec/history"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.push(root().join("spec"));
     let mut bodies = 0;
-    for dir in dirs {
+    for dir in n8n_api_tests::specs().all().unwrap() {
         let output = pipeline::run_dir(&dir, "test").unwrap();
         let release = output.n8n_version.clone().unwrap_or_default();
         let doc = &output.normalized;

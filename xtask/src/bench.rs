@@ -166,8 +166,8 @@ fn clean_build(dir: &Path, target: &Path, pkg: &str, features: &[&str]) -> Resul
 
 /// Progenitor's own output for the pinned spec, normalized only as far as progenitor needs (the
 /// rules that shape the Rust surface are ours, like the passes), with its runtime, as a crate.
-fn write_progenitor_baseline(root: &Path, baseline: &Path) -> Result<()> {
-    let (spec, lock) = n8n_api_codegen::fetch::load_dir(&root.join("spec"))?;
+fn write_progenitor_baseline(baseline: &Path) -> Result<()> {
+    let (spec, lock) = n8n_api_codegen::fetch::load_dir(crate::specs().pinned())?;
     let mut doc = spec.document.clone();
     normalize::normalize_for_progenitor(&mut doc);
     let file = n8n_api_codegen::generate::progenitor_baseline(&doc)?;
@@ -220,14 +220,14 @@ fn compile() -> Result<bool> {
     std::fs::create_dir_all(&work)?;
 
     // Ours: the standalone crate `generate --spec --out` writes.
-    let output = pipeline::run_dir(&root.join("spec"), "cargo xtask bench compile")?;
+    let output = pipeline::run_dir(crate::specs().pinned(), "cargo xtask bench compile")?;
     let _ = std::fs::remove_dir_all(&ours);
     pipeline::write_standalone(&root.join("n8n-api"), &ours, &output)?;
     // The mock crate, beside it (it depends on `../n8n-api`).
     let _ = std::fs::remove_dir_all(&mock);
     pipeline::write_standalone_mock(&root.join("n8n-api-mock"), &mock, &output)?;
 
-    write_progenitor_baseline(&root, &baseline)?;
+    write_progenitor_baseline(&baseline)?;
     let lines = |p: &Path| std::fs::read_to_string(p).map(|s| s.lines().count()).unwrap_or(0);
     eprintln!(
         "    generated lines: n8n-api {}, n8n-api-mock {}, progenitor baseline {}",

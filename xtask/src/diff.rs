@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use n8n_api_codegen::diff::{self, Format, Input, Level, ci::Ignore};
 use n8n_api_codegen::{fetch, load};
 
-use crate::root;
+
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -163,11 +163,8 @@ pub fn input(arg: &str) -> Result<Input> {
 /// The directory holding the spec of n8n `version`: spec/ or spec/history/VERSION when they
 /// hold it (by their lock), else the spec cache.
 pub fn spec_dir_for(version: &str) -> Result<PathBuf> {
-    let root = root();
-    for dir in [root.join("spec"), root.join("spec/history").join(version)] {
-        if fetch::Lock::read(&dir).is_ok_and(|l| l.n8n_version.as_deref() == Some(version)) {
-            return Ok(dir);
-        }
+    if let Some(dir) = crate::specs().find(version) {
+        return Ok(dir);
     }
     let cache = crate::n8n::cache_dir().join("specs").join(version);
     if fetch::Lock::read(&cache).is_err() {

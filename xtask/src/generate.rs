@@ -50,6 +50,12 @@ fn inspect(args: &Args, output: &pipeline::Output) -> Result<()> {
         for (rule, place) in &output.log.unneeded {
             println!("{rule}: (not needed) {place}");
         }
+        for (rule, what) in &output.log.skipped {
+            println!("{rule}: (skipped) {what}");
+        }
+        for (pass, did) in &output.passes {
+            println!("pass {pass}: {did}");
+        }
     }
     if let Some(path) = &args.normalized {
         let json = serde_json::to_vec_pretty(&output.normalized)?;
@@ -61,7 +67,7 @@ fn inspect(args: &Args, output: &pipeline::Output) -> Result<()> {
 fn main_crate(args: &Args) -> Result<ExitCode> {
     let check = args.check;
     let root = root();
-    let output = pipeline::run_dir(&root.join("spec"), COMMAND)?;
+    let output = pipeline::run_dir(crate::specs().pinned(), COMMAND)?;
     inspect(args, &output)?;
     let summary = |state: &str| {
         format!(
@@ -99,19 +105,9 @@ fn main_crate(args: &Args) -> Result<ExitCode> {
 }
 
 fn standalone(args: &Args, spec: &std::path::Path, out: &std::path::Path) -> Result<ExitCode> {
-    let n8n = args.n8n.as_deref();
-    let bytes = std::fs::read(spec).map_err(|e| anyhow::anyhow!("{}: {e}", spec.display()))?;
-    let lock_version = spec
-        .parent()
-        .and_then(|d| fetch::Lock::read(d).ok())
-        .filter(|l| l.spec_sha256 == n8n_api_codegen::load::sha256_hex(&bytes))
-        .and_then(|l| l.n8n_version);
-    let version = n8n.map(str::to_string).or(lock_version);
-    if let Some(v) = &version {
-        fetch::check_version(v)?;
-    }
     let command = format!("{COMMAND} --spec {}", spec.display());
-    let output = pipeline::run(&bytes, &spec.display().to_string(), version.as_deref(), &command)?;
+    let output = pipeline::run_file(spec, args.n8n.as_deref(), &command)?;
+    let version = output.n8n_version.clone();
     inspect(args, &output)?;
     if out.exists() && out.join("Cargo.toml").exists() && !out.join(pipeline::GENERATED_FILE).exists() {
         bail!(

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+
 use clap::{Parser, Subcommand};
 
 mod bench;
@@ -77,20 +77,14 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The workspace's specs (`spec/`, `spec/history/`).
+pub fn specs() -> n8n_api_codegen::layout::SpecDir {
+    n8n_api_codegen::layout::SpecDir::of(&root())
+}
+
 /// `path` relative to the workspace root, for messages.
 pub fn rel(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).display().to_string()
 }
 
-#[allow(dead_code)]
-fn ensure(cond: bool, msg: &str) -> Result<()> {
-    if !cond {
-        bail!("{msg}");
-    }
-    Ok(())
-}
 
-#[allow(dead_code)]
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| rel(path))
-}

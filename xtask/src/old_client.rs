@@ -40,7 +40,7 @@ pub fn run(inst: &n8n::Instance) -> Result<()> {
     let work = root.join("target/old-client");
     let client = work.join("n8n-api");
     let reader = work.join("reader");
-    let spec_dir = root.join("spec/history").join(RELEASE);
+    let spec_dir = crate::specs().release(RELEASE);
     let output = pipeline::run_dir(&spec_dir, &format!("cargo xtask generate --spec {}", rel(&spec_dir)))
         .with_context(|| format!("generating the client of n8n {RELEASE}"))?;
     let _ = std::fs::remove_dir_all(&client);

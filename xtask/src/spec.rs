@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use n8n_api_codegen::fetch;
 
-use crate::{rel, root};
+use crate::rel;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -39,7 +39,7 @@ pub fn run(cmd: Command) -> Result<ExitCode> {
         (None, None, Some(v)) => fetch::from_npm(v)?,
         (None, None, None) => unreachable!("clap requires one of them"),
     };
-    let dir = args.out.unwrap_or_else(|| root().join("spec"));
+    let dir = args.out.unwrap_or_else(|| crate::specs().pinned().to_path_buf());
     let (spec, lock) = fetch::write(&fetched, &dir)?;
     println!(
         "n8n {} ({}: {}): wrote {} and {} (sha256 {})",

@@ -202,8 +202,8 @@ fn snapshot_writes(output: &pipeline::Output) -> Result<Vec<Write>> {
 /// The pinned spec and lock move to spec/history/<old>/; the new ones (from `from`) are pinned;
 /// a copy in spec/history/<new>/ goes (it is the pinned one now).
 fn spec_writes(old: &str, from: &Path) -> Result<Vec<Write>> {
-    let spec = root().join("spec");
-    let history = spec.join("history");
+    let specs = crate::specs();
+    let (spec, history) = (specs.pinned().to_path_buf(), specs.history());
     let read = |p: PathBuf| std::fs::read(&p).with_context(|| rel(&p));
     let mut writes = Vec::new();
     for file in [fetch::SPEC_FILE, fetch::LOCK_FILE] {
@@ -268,7 +268,7 @@ fn plan(old: &str, new: &str) -> Result<Plan> {
             new_lock.n8n_version
         );
     }
-    let (old_spec, _) = fetch::load_dir(&root.join("spec"))?;
+    let (old_spec, _) = fetch::load_dir(crate::specs().pinned())?;
     eprintln!("==> n8n {old} -> {new}: generating both clients and comparing them");
     let a = rust::generate(&old_spec, Some(old), GENERATE)?;
     let b = rust::generate(&new_spec, Some(new), GENERATE)?;
@@ -364,10 +364,7 @@ fn crate_files(output: &pipeline::Output, semver: Semver) -> Result<CrateFiles> 
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let pinned = fetch::Lock::read(&root().join("spec"))?;
-    let old = pinned
-        .n8n_version
-        .ok_or_else(|| anyhow!("spec/openapi.lock.json names no n8n release"))?;
+    let old = crate::specs().pinned_release()?;
     let Some(new) = target(&args.n8n, &old)? else {
         println!("n8n-api is generated from n8n {old} already: nothing to do");
         return Ok(ExitCode::SUCCESS);
@@ -383,7 +380,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let n = apply(&plan.writes)?;
-    if plan.from.starts_with(root().join("spec/history")) {
+    if plan.from.starts_with(crate::specs().history()) {
         let _ = std::fs::remove_dir(&plan.from);
     }
     println!(

@@ -8,14 +8,17 @@ use n8n_api_bench::{median, root};
 use n8n_api_codegen::pipeline;
 
 fn main() {
-    let spec = root().join("spec/openapi.yml");
-    let bytes = std::fs::read(&spec).expect("spec/openapi.yml");
+    let specs = n8n_api_codegen::layout::SpecDir::of(&root());
+    let spec = specs.spec_file();
+    let release = specs.pinned_release().expect("the pinned spec's lock names its release");
+    let origin = spec.display().to_string();
+    let bytes = std::fs::read(&spec).expect("the pinned spec");
     let runs = 7;
     let mut stages: [Vec<Duration>; 5] = Default::default();
     let mut first = None;
     for _ in 0..runs {
         let out =
-            pipeline::run(&bytes, "spec/openapi.yml", Some("2.40.7"), "bench").expect("the pinned spec generates");
+            pipeline::run(&bytes, &origin, Some(&release), "bench").expect("the pinned spec generates");
         let t = out.timings;
         for (i, d) in [t.load, t.normalize, t.generate, t.format, t.total()]
             .into_iter()
@@ -30,7 +33,7 @@ fn main() {
     }
     let names = ["load", "normalize", "generate", "format", "total"];
     println!(
-        "codegen of n8n 2.40.7 ({} KiB spec), median of {runs} release runs:",
+        "codegen of n8n {release} ({} KiB spec), median of {runs} release runs:",
         bytes.len() / 1024
     );
     for (name, xs) in names.iter().zip(stages) {
@@ -40,7 +43,7 @@ fn main() {
         (0..3)
             .map(|_| {
                 let t = Instant::now();
-                pipeline::run(&bytes, "spec/openapi.yml", Some("2.40.7"), "bench").unwrap();
+                pipeline::run(&bytes, &origin, Some(&release), "bench").unwrap();
                 t.elapsed()
             })
             .collect(),

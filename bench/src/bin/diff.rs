@@ -19,14 +19,11 @@ const NEW: &str = "2.40.7";
 
 /// The spec of n8n `version`: spec/ when it is the pinned release, else spec/history/.
 fn spec_path(version: &str) -> PathBuf {
-    let pinned = root().join("spec");
-    let is_pinned = fetch::Lock::read(&pinned).is_ok_and(|l| l.n8n_version.as_deref() == Some(version));
-    let dir = if is_pinned {
-        pinned
-    } else {
-        root().join("spec/history").join(version)
-    };
-    dir.join(fetch::SPEC_FILE)
+    let specs = n8n_api_codegen::layout::SpecDir::of(&root());
+    specs
+        .find(version)
+        .unwrap_or_else(|| panic!("n8n {version} is neither pinned nor kept in spec/history/"))
+        .join(fetch::SPEC_FILE)
 }
 
 fn load_input(version: &str) -> Input {

@@ -16,6 +16,17 @@ pub enum Side {
     Response,
 }
 
+impl Side {
+    /// The one place the direction decides: `request` for a schema the client sends,
+    /// `response` for one it decodes (a rule, a message, a keyword).
+    fn pick<T>(self, request: T, response: T) -> T {
+        match self {
+            Side::Request => request,
+            Side::Response => response,
+        }
+    }
+}
+
 /// A change inside a schema, at a location relative to the schema's root.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -167,8 +178,8 @@ impl<'a> SchemaDiff<'a> {
         Value::Object(merged)
     }
 
+    /// `o` against `n`, both resolved: the schema's own keywords, then what it contains.
     fn compare_resolved(&mut self, o: &Value, n: &Value, side: Side, at: &str, out: &mut Vec<Finding>) {
-        let req = side == Side::Request;
         let o_flat;
         let n_flat;
         let (o, n) = if o.get("allOf").is_some() || n.get("allOf").is_some() {
@@ -178,183 +189,31 @@ impl<'a> SchemaDiff<'a> {
         } else {
             (o, n)
         };
-        let where_ = if at.is_empty() {
-            "the body".to_string()
-        } else {
-            format!("`{at}`")
-        };
-
-        // Nullability.
-        let (on, nn) = (
-            o.get("nullable") == Some(&Value::Bool(true)),
-            n.get("nullable") == Some(&Value::Bool(true)),
-        );
-        if !req && !on && nn {
-            Self::push(
-                out,
-                &rules::RESPONSE_PROPERTY_BECAME_NULLABLE,
-                at,
-                format!("{where_} can now be null: a client that expects a value fails to decode"),
-            );
-        }
-        if req && on && !nn {
-            Self::push(
-                out,
-                &rules::REQUEST_PROPERTY_BECAME_NOT_NULLABLE,
-                at,
-                format!("{where_} no longer accepts null"),
-            );
-        }
-        if !req && on && !nn {
-            Self::push(
-                out,
-                &rules::RESPONSE_PROPERTY_BECAME_NOT_NULLABLE,
-                at,
-                format!("{where_} is never null now"),
-            );
-        }
+        let where_ = subject(at);
+        nullability(o, n, side, at, &where_, out);
         annotations(o, n, at, &where_, out);
-
         // Unions (a plain schema counts as a union of one).
         if alternatives(o).is_some() || alternatives(n).is_some() {
             self.compare_unions(o, n, side, at, out);
             return;
         }
-
-        // Types.
-        let (ot, nt) = (ty(o), ty(n));
-        let o_props = o.get("properties").and_then(Value::as_object).filter(|p| !p.is_empty());
-        let n_props = n.get("properties").and_then(Value::as_object).filter(|p| !p.is_empty());
-        match (ot, nt) {
-            (Some(a), Some(b)) if a != b => {
-                let numeric = matches!((a, b), ("integer", "number") | ("number", "integer"));
-                if matches!((a, b), ("object", "array") | ("array", "object")) && !req {
-                    Self::push(
-                        out,
-                        &rules::RESPONSE_OBJECT_ARRAY_CHANGED,
-                        at,
-                        format!("{where_} changed from {a} to {b}"),
-                    );
-                } else if numeric && ((req && a == "integer") || (!req && a == "number")) {
-                    // Widened where the client sends, narrowed where it decodes: both still work.
-                    let rule = if req {
-                        &rules::REQUEST_CONSTRAINT_LOOSENED
-                    } else {
-                        &rules::RESPONSE_PROPERTY_TYPE_CHANGED
-                    };
-                    Self::push(
-                        out,
-                        rule,
-                        at,
-                        format!("{where_} changed from {a} to {b} (compatible on the wire; the Rust type changes)"),
-                    );
-                } else {
-                    let rule = if req {
-                        &rules::REQUEST_PROPERTY_TYPE_CHANGED
-                    } else {
-                        &rules::RESPONSE_PROPERTY_TYPE_CHANGED
-                    };
-                    Self::push(out, rule, at, format!("{where_} changed type from {a} to {b}"));
-                }
-                return;
-            }
-            (Some("object"), None) | (Some("object"), Some("object"))
-                if !req && o_props.is_some() && n_props.is_none() && n.get("items").is_none() =>
-            {
-                Self::push(
-                    out,
-                    &rules::RESPONSE_LOOSENED_TO_FREE_FORM,
-                    at,
-                    format!("{where_} lost its listed properties: it is a free-form object now"),
-                );
-                return;
-            }
-            (Some(a), None) if a != "object" => {
-                let rule = if req {
-                    &rules::REQUEST_PROPERTY_TYPE_CHANGED
-                } else {
-                    &rules::RESPONSE_LOOSENED_TO_FREE_FORM
-                };
-                Self::push(out, rule, at, format!("{where_} changed from {a} to any type"));
-                return;
-            }
-            _ => {}
+        if type_changed(o, n, side, at, &where_, out) {
+            return; // another type: its format, values and contents are not comparable
         }
-
-        // Format.
-        let (of, nf) = (
-            o.get("format").and_then(Value::as_str),
-            n.get("format").and_then(Value::as_str),
-        );
-        if of != nf && (of.is_some() || nf.is_some()) {
-            let rule = if req {
-                &rules::REQUEST_PROPERTY_FORMAT_CHANGED
-            } else {
-                &rules::RESPONSE_PROPERTY_FORMAT_CHANGED
-            };
-            Self::push(
-                out,
-                rule,
-                at,
-                format!(
-                    "{where_} format changed from {} to {}",
-                    of.unwrap_or("none"),
-                    nf.unwrap_or("none")
-                ),
-            );
+        format_changed(o, n, side, at, &where_, out);
+        enums(o, n, side, at, &where_, out);
+        if side == Side::Request {
+            constraints(o, n, at, &where_, out);
         }
+        self.compare_contents(o, n, side, at, &where_, out);
+    }
 
-        // Enums.
-        let values = |s: &Value| {
-            s.get("enum")
-                .and_then(Value::as_array)
-                .map(|e| e.iter().map(show).collect::<BTreeSet<_>>())
-        };
-        match (values(o), values(n)) {
-            (Some(a), Some(b)) => {
-                let removed: Vec<_> = a.difference(&b).cloned().collect();
-                let added: Vec<_> = b.difference(&a).cloned().collect();
-                if !removed.is_empty() {
-                    let rule = if req {
-                        &rules::REQUEST_ENUM_VALUE_REMOVED
-                    } else {
-                        &rules::RESPONSE_ENUM_VALUE_REMOVED
-                    };
-                    Self::push(out, rule, at, format!("{where_} no longer has {}", list(&removed)));
-                }
-                if !added.is_empty() {
-                    let (rule, note) = if req {
-                        (&rules::REQUEST_ENUM_VALUE_ADDED, "")
-                    } else {
-                        (
-                            &rules::RESPONSE_ENUM_VALUE_ADDED,
-                            " (a client with a closed enum fails to decode it; this client's enums are open)",
-                        )
-                    };
-                    Self::push(out, rule, at, format!("{where_} gained {}{note}", list(&added)));
-                }
-            }
-            (None, Some(b)) if req => Self::push(
-                out,
-                &rules::REQUEST_CONSTRAINT_TIGHTENED,
-                at,
-                format!(
-                    "{where_} is now limited to {}",
-                    list(&b.into_iter().collect::<Vec<_>>())
-                ),
-            ),
-            _ => {}
-        }
-
-        if req {
-            self.constraints(o, n, at, &where_, out);
-        }
-
-        // Objects.
-        if o_props.is_some() || n_props.is_some() {
+    /// What an object or an array holds: properties, additional properties, items.
+    fn compare_contents(&mut self, o: &Value, n: &Value, side: Side, at: &str, where_: &str, out: &mut Vec<Finding>) {
+        if lists_properties(o) || lists_properties(n) {
             self.compare_properties(o, n, side, at, out);
         }
-        if req
+        if side == Side::Request
             && o.get("additionalProperties") != Some(&Value::Bool(false))
             && n.get("additionalProperties") == Some(&Value::Bool(false))
         {
@@ -371,62 +230,8 @@ impl<'a> SchemaDiff<'a> {
         ) {
             self.compare(oa, na, side, &join(at, "{}"), out);
         }
-        // Arrays.
         if let (Some(oi), Some(ni)) = (o.get("items"), n.get("items")) {
             self.compare(oi, ni, side, &join(at, "[]"), out);
-        }
-    }
-
-    fn constraints(&mut self, o: &Value, n: &Value, at: &str, where_: &str, out: &mut Vec<Finding>) {
-        // (keyword, larger is stricter)
-        for (k, larger_stricter) in [
-            ("minLength", true),
-            ("maxLength", false),
-            ("minimum", true),
-            ("maximum", false),
-            ("minItems", true),
-            ("maxItems", false),
-        ] {
-            let (a, b) = (o.get(k).and_then(Value::as_f64), n.get(k).and_then(Value::as_f64));
-            let tighter = match (a, b) {
-                (None, Some(_)) => Some(true),
-                (Some(_), None) => Some(false),
-                (Some(x), Some(y)) if x != y => Some((y > x) == larger_stricter),
-                _ => None,
-            };
-            if let Some(t) = tighter {
-                let (rule, word) = if t {
-                    (&rules::REQUEST_CONSTRAINT_TIGHTENED, "tightened")
-                } else {
-                    (&rules::REQUEST_CONSTRAINT_LOOSENED, "loosened")
-                };
-                let shown = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_else(|| "none".into());
-                Self::push(
-                    out,
-                    rule,
-                    at,
-                    format!("{where_} {k} {word}: {} -> {}", shown(a), shown(b)),
-                );
-            }
-        }
-        let (a, b) = (
-            o.get("pattern").and_then(Value::as_str),
-            n.get("pattern").and_then(Value::as_str),
-        );
-        if a != b && b.is_some() {
-            Self::push(
-                out,
-                &rules::REQUEST_CONSTRAINT_TIGHTENED,
-                at,
-                format!("{where_} pattern is now `{}`", b.unwrap_or("")),
-            );
-        } else if a.is_some() && b.is_none() {
-            Self::push(
-                out,
-                &rules::REQUEST_CONSTRAINT_LOOSENED,
-                at,
-                format!("{where_} lost its pattern"),
-            );
         }
     }
 
@@ -434,65 +239,19 @@ impl<'a> SchemaDiff<'a> {
         let empty = Map::new();
         let op = o.get("properties").and_then(Value::as_object).unwrap_or(&empty);
         let np = n.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-        let required = |s: &Value| -> BTreeSet<String> {
-            s.get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        };
         let (or, nr) = (required(o), required(n));
-        let req = side == Side::Request;
         for (name, os) in op {
             let loc = join(at, name);
             let first = out.len();
             match np.get(name) {
-                None if req => Self::push(
-                    out,
-                    &rules::REQUEST_PROPERTY_REMOVED,
-                    &loc,
-                    format!("`{loc}` was removed from the request"),
-                ),
                 None => Self::push(
                     out,
-                    &rules::RESPONSE_PROPERTY_REMOVED,
+                    side.pick(&rules::REQUEST_PROPERTY_REMOVED, &rules::RESPONSE_PROPERTY_REMOVED),
                     &loc,
-                    format!("`{loc}` was removed from the response"),
+                    format!("`{loc}` was removed from the {}", side.pick("request", "response")),
                 ),
                 Some(ns) => {
-                    if req && !or.contains(name) && nr.contains(name) {
-                        Self::push(
-                            out,
-                            &rules::REQUEST_PROPERTY_BECAME_REQUIRED,
-                            &loc,
-                            format!("`{loc}` is now required"),
-                        );
-                    }
-                    if !req && or.contains(name) && !nr.contains(name) {
-                        Self::push(
-                            out,
-                            &rules::RESPONSE_PROPERTY_BECAME_OPTIONAL,
-                            &loc,
-                            format!("`{loc}` may now be absent: a client that expects it fails to decode"),
-                        );
-                    }
-                    if !req && !or.contains(name) && nr.contains(name) {
-                        Self::push(
-                            out,
-                            &rules::RESPONSE_PROPERTY_BECAME_REQUIRED,
-                            &loc,
-                            format!("`{loc}` is always present now"),
-                        );
-                    }
-                    if req && or.contains(name) && !nr.contains(name) {
-                        Self::push(
-                            out,
-                            &rules::REQUEST_PROPERTY_BECAME_OPTIONAL,
-                            &loc,
-                            format!("`{loc}` is optional now"),
-                        );
-                    }
+                    requiredness(or.contains(name), nr.contains(name), side, &loc, out);
                     self.access_changed(os, ns, side, &loc, out);
                     self.compare(os, ns, side, &loc, out);
                 }
@@ -516,50 +275,43 @@ impl<'a> SchemaDiff<'a> {
     }
 
     fn push_added(side: Side, required: bool, loc: &str, out: &mut Vec<Finding>) {
-        let (rule, message) = match (side, required) {
-            (Side::Response, _) => (&rules::RESPONSE_PROPERTY_ADDED, "was added to the response"),
-            (Side::Request, true) => (&rules::REQUEST_PROPERTY_ADDED_REQUIRED, "is a new required property"),
-            (Side::Request, false) => (&rules::REQUEST_PROPERTY_ADDED_OPTIONAL, "is a new optional property"),
+        let request = if required {
+            (&rules::REQUEST_PROPERTY_ADDED_REQUIRED, "is a new required property")
+        } else {
+            (&rules::REQUEST_PROPERTY_ADDED_OPTIONAL, "is a new optional property")
         };
+        let (rule, message) = side.pick(request, (&rules::RESPONSE_PROPERTY_ADDED, "was added to the response"));
         Self::push(out, rule, loc, format!("`{loc}` {message}"));
     }
 
     /// A property became readOnly (requests) or writeOnly (responses).
     fn access_changed(&self, os: &Value, ns: &Value, side: Side, loc: &str, out: &mut Vec<Finding>) {
-        let (ro, wo) = (
-            |d: &Value, s: &Value| flag(d, s, "readOnly"),
-            |d: &Value, s: &Value| flag(d, s, "writeOnly"),
-        );
-        match side {
-            Side::Request if !ro(self.old_doc, os) && ro(self.new_doc, ns) => Self::push(
-                out,
+        let (key, rule, message) = side.pick(
+            (
+                "readOnly",
                 &rules::REQUEST_PROPERTY_BECAME_READ_ONLY,
-                loc,
-                format!("`{loc}` is readOnly now: the server ignores it in requests"),
+                "is readOnly now: the server ignores it in requests",
             ),
-            Side::Response if !wo(self.old_doc, os) && wo(self.new_doc, ns) => Self::push(
-                out,
+            (
+                "writeOnly",
                 &rules::RESPONSE_PROPERTY_BECAME_WRITE_ONLY,
-                loc,
-                format!("`{loc}` is writeOnly now: responses no longer carry it"),
+                "is writeOnly now: responses no longer carry it",
             ),
-            _ => {}
+        );
+        if !flag(self.old_doc, os, key) && flag(self.new_doc, ns, key) {
+            Self::push(out, rule, loc, format!("`{loc}` {message}"));
         }
     }
 
     /// Why changes to this property do not reach the other side: it is readOnly (in a request)
     /// or writeOnly (in a response) in the old or the new spec.
     fn ignored_by_server(&self, old: Option<&Value>, new: Option<&Value>, side: Side) -> Option<&'static str> {
-        let key = match side {
-            Side::Request => "readOnly",
-            Side::Response => "writeOnly",
-        };
+        let (key, why) = side.pick(
+            ("readOnly", "readOnly: the server ignores it in requests"),
+            ("writeOnly", "writeOnly: responses never carry it"),
+        );
         let hit = old.is_some_and(|o| flag(self.old_doc, o, key)) || new.is_some_and(|n| flag(self.new_doc, n, key));
-        match (hit, side) {
-            (false, _) => None,
-            (true, Side::Request) => Some("readOnly: the server ignores it in requests"),
-            (true, Side::Response) => Some("writeOnly: responses never carry it"),
-        }
+        hit.then_some(why)
     }
 
     /// A name for an alternative, stable across releases: its component name, else its
@@ -587,28 +339,15 @@ impl<'a> SchemaDiff<'a> {
             .iter()
             .map(|a| (Self::signature(self.new_doc, a), a.clone()))
             .collect();
-        let where_ = if at.is_empty() {
-            "the body".to_string()
-        } else {
-            format!("`{at}`")
-        };
+        let where_ = subject(at);
         let removed: Vec<String> = om.keys().filter(|k| !nm.contains_key(*k)).cloned().collect();
         let added: Vec<String> = nm.keys().filter(|k| !om.contains_key(*k)).cloned().collect();
-        let req = side == Side::Request;
         if !removed.is_empty() {
-            let rule = if req {
-                &rules::REQUEST_UNION_NARROWED
-            } else {
-                &rules::RESPONSE_UNION_NARROWED
-            };
+            let rule = side.pick(&rules::REQUEST_UNION_NARROWED, &rules::RESPONSE_UNION_NARROWED);
             Self::push(out, rule, at, format!("{where_} no longer accepts {}", list(&removed)));
         }
         if !added.is_empty() {
-            let rule = if req {
-                &rules::REQUEST_UNION_WIDENED
-            } else {
-                &rules::RESPONSE_UNION_WIDENED
-            };
+            let rule = side.pick(&rules::REQUEST_UNION_WIDENED, &rules::RESPONSE_UNION_WIDENED);
             Self::push(out, rule, at, format!("{where_} may now also be {}", list(&added)));
         }
         for (k, ov) in &om {
@@ -628,6 +367,237 @@ fn flag(doc: &Value, s: &Value, key: &str) -> bool {
 
 fn is_access_rule(r: &Rule) -> bool {
     r.id == rules::REQUEST_PROPERTY_BECAME_READ_ONLY.id || r.id == rules::RESPONSE_PROPERTY_BECAME_WRITE_ONLY.id
+}
+
+/// How a message names the schema at `at`: the body itself at the root.
+fn subject(at: &str) -> String {
+    if at.is_empty() {
+        "the body".to_string()
+    } else {
+        format!("`{at}`")
+    }
+}
+
+/// The schema lists at least one property.
+fn lists_properties(s: &Value) -> bool {
+    s.get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
+}
+
+/// The names in the schema's `required`.
+fn required(s: &Value) -> BTreeSet<String> {
+    s.get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A property that stayed became required or optional.
+fn requiredness(was: bool, is: bool, side: Side, loc: &str, out: &mut Vec<Finding>) {
+    let (rule, message) = match (was, is) {
+        (false, true) => side.pick(
+            (&rules::REQUEST_PROPERTY_BECAME_REQUIRED, "is now required"),
+            (&rules::RESPONSE_PROPERTY_BECAME_REQUIRED, "is always present now"),
+        ),
+        (true, false) => side.pick(
+            (&rules::REQUEST_PROPERTY_BECAME_OPTIONAL, "is optional now"),
+            (
+                &rules::RESPONSE_PROPERTY_BECAME_OPTIONAL,
+                "may now be absent: a client that expects it fails to decode",
+            ),
+        ),
+        _ => return,
+    };
+    SchemaDiff::push(out, rule, loc, format!("`{loc}` {message}"));
+}
+
+/// `nullable` of one schema against the other: a request that may no longer send null, a
+/// response that may now carry one (or no longer does).
+fn nullability(o: &Value, n: &Value, side: Side, at: &str, where_: &str, out: &mut Vec<Finding>) {
+    let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
+    let (rule, message) = match (nullable(o), nullable(n), side) {
+        (false, true, Side::Response) => (
+            &rules::RESPONSE_PROPERTY_BECAME_NULLABLE,
+            "can now be null: a client that expects a value fails to decode",
+        ),
+        (true, false, _) => side.pick(
+            (&rules::REQUEST_PROPERTY_BECAME_NOT_NULLABLE, "no longer accepts null"),
+            (&rules::RESPONSE_PROPERTY_BECAME_NOT_NULLABLE, "is never null now"),
+        ),
+        _ => return,
+    };
+    SchemaDiff::push(out, rule, at, format!("{where_} {message}"));
+}
+
+/// A change of type, reported; true when there is one (the caller compares nothing further).
+fn type_changed(o: &Value, n: &Value, side: Side, at: &str, where_: &str, out: &mut Vec<Finding>) -> bool {
+    let (rule, message) = match (ty(o), ty(n)) {
+        (Some(a), Some(b)) if a != b => retyped(a, b, side),
+        (Some("object"), None | Some("object"))
+            if side == Side::Response && lists_properties(o) && !lists_properties(n) && n.get("items").is_none() =>
+        {
+            (
+                &rules::RESPONSE_LOOSENED_TO_FREE_FORM,
+                "lost its listed properties: it is a free-form object now".to_string(),
+            )
+        }
+        (Some(a), None) if a != "object" => (
+            side.pick(
+                &rules::REQUEST_PROPERTY_TYPE_CHANGED,
+                &rules::RESPONSE_LOOSENED_TO_FREE_FORM,
+            ),
+            format!("changed from {a} to any type"),
+        ),
+        _ => return false,
+    };
+    SchemaDiff::push(out, rule, at, format!("{where_} {message}"));
+    true
+}
+
+/// The rule and message of a change from type `a` to type `b`.
+fn retyped(a: &str, b: &str, side: Side) -> (&'static Rule, String) {
+    let numeric = matches!((a, b), ("integer", "number") | ("number", "integer"));
+    if side == Side::Response && matches!((a, b), ("object", "array") | ("array", "object")) {
+        (
+            &rules::RESPONSE_OBJECT_ARRAY_CHANGED,
+            format!("changed from {a} to {b}"),
+        )
+    } else if numeric && a == side.pick("integer", "number") {
+        // Widened where the client sends, narrowed where it decodes: both still work.
+        (
+            side.pick(
+                &rules::REQUEST_CONSTRAINT_LOOSENED,
+                &rules::RESPONSE_PROPERTY_TYPE_CHANGED,
+            ),
+            format!("changed from {a} to {b} (compatible on the wire; the Rust type changes)"),
+        )
+    } else {
+        (
+            side.pick(
+                &rules::REQUEST_PROPERTY_TYPE_CHANGED,
+                &rules::RESPONSE_PROPERTY_TYPE_CHANGED,
+            ),
+            format!("changed type from {a} to {b}"),
+        )
+    }
+}
+
+fn format_changed(o: &Value, n: &Value, side: Side, at: &str, where_: &str, out: &mut Vec<Finding>) {
+    let (of, nf) = (
+        o.get("format").and_then(Value::as_str),
+        n.get("format").and_then(Value::as_str),
+    );
+    if of != nf {
+        SchemaDiff::push(
+            out,
+            side.pick(
+                &rules::REQUEST_PROPERTY_FORMAT_CHANGED,
+                &rules::RESPONSE_PROPERTY_FORMAT_CHANGED,
+            ),
+            at,
+            format!(
+                "{where_} format changed from {} to {}",
+                of.unwrap_or("none"),
+                nf.unwrap_or("none")
+            ),
+        );
+    }
+}
+
+/// Enum values removed and added; a request limited to listed values.
+fn enums(o: &Value, n: &Value, side: Side, at: &str, where_: &str, out: &mut Vec<Finding>) {
+    let values = |s: &Value| {
+        s.get("enum")
+            .and_then(Value::as_array)
+            .map(|e| e.iter().map(show).collect::<BTreeSet<_>>())
+    };
+    match (values(o), values(n)) {
+        (Some(a), Some(b)) => {
+            let removed: Vec<_> = a.difference(&b).cloned().collect();
+            let added: Vec<_> = b.difference(&a).cloned().collect();
+            if !removed.is_empty() {
+                let rule = side.pick(&rules::REQUEST_ENUM_VALUE_REMOVED, &rules::RESPONSE_ENUM_VALUE_REMOVED);
+                SchemaDiff::push(out, rule, at, format!("{where_} no longer has {}", list(&removed)));
+            }
+            if !added.is_empty() {
+                let (rule, note) = side.pick(
+                    (&rules::REQUEST_ENUM_VALUE_ADDED, ""),
+                    (
+                        &rules::RESPONSE_ENUM_VALUE_ADDED,
+                        " (a client with a closed enum fails to decode it; this client's enums are open)",
+                    ),
+                );
+                SchemaDiff::push(out, rule, at, format!("{where_} gained {}{note}", list(&added)));
+            }
+        }
+        (None, Some(b)) if side == Side::Request => SchemaDiff::push(
+            out,
+            &rules::REQUEST_CONSTRAINT_TIGHTENED,
+            at,
+            format!(
+                "{where_} is now limited to {}",
+                list(&b.into_iter().collect::<Vec<_>>())
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// Length, range, item count and pattern limits (compared in requests only).
+fn constraints(o: &Value, n: &Value, at: &str, where_: &str, out: &mut Vec<Finding>) {
+    // (keyword, larger is stricter)
+    for (k, larger_stricter) in [
+        ("minLength", true),
+        ("maxLength", false),
+        ("minimum", true),
+        ("maximum", false),
+        ("minItems", true),
+        ("maxItems", false),
+    ] {
+        let (a, b) = (o.get(k).and_then(Value::as_f64), n.get(k).and_then(Value::as_f64));
+        let tighter = match (a, b) {
+            (None, Some(_)) => Some(true),
+            (Some(_), None) => Some(false),
+            (Some(x), Some(y)) if x != y => Some((y > x) == larger_stricter),
+            _ => None,
+        };
+        if let Some(t) = tighter {
+            let (rule, word) = if t {
+                (&rules::REQUEST_CONSTRAINT_TIGHTENED, "tightened")
+            } else {
+                (&rules::REQUEST_CONSTRAINT_LOOSENED, "loosened")
+            };
+            let shown = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_else(|| "none".into());
+            SchemaDiff::push(
+                out,
+                rule,
+                at,
+                format!("{where_} {k} {word}: {} -> {}", shown(a), shown(b)),
+            );
+        }
+    }
+    let (a, b) = (
+        o.get("pattern").and_then(Value::as_str),
+        n.get("pattern").and_then(Value::as_str),
+    );
+    if a != b && b.is_some() {
+        SchemaDiff::push(
+            out,
+            &rules::REQUEST_CONSTRAINT_TIGHTENED,
+            at,
+            format!("{where_} pattern is now `{}`", b.unwrap_or("")),
+        );
+    } else if a.is_some() && b.is_none() {
+        SchemaDiff::push(
+            out,
+            &rules::REQUEST_CONSTRAINT_LOOSENED,
+            at,
+            format!("{where_} lost its pattern"),
+        );
+    }
 }
 
 /// `deprecated` and `default` of one schema against the other.

@@ -2,11 +2,8 @@
 //!
 //! progenitor generates the types (through typify), the request builders and one extension trait
 //! per tag. Our passes then reshape what progenitor cannot express, each in its own module, in
-//! the order [`generate`] runs them (ARCHITECTURE.md says what each does). Order matters where a
-//! pass reads what another wrote: `field_markers` before `dedupe_types` (a redacting `Debug`
-//! keeps two look-alike structs apart), `typed_errors` before `read_modify_write` (which reads
-//! the `send_unmapped` it writes), `features` last (it gates everything the others added).
-//! The `mock` pass then reads the finished client and writes the mock crate's own file.
+//! the order of [`PASSES`]. The `mock` pass then reads the finished client and writes the mock
+//! crate's own file.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -51,7 +48,169 @@ pub struct Generated {
     pub operations: Vec<model::Operation>,
     /// Number of named types (structs and enums) generated.
     pub types: usize,
+    /// What each pass did: `(pass, summary)`.
+    pub log: Vec<(&'static str, String)>,
 }
+
+/// What the passes work on: the client as progenitor left it and as the passes before changed
+/// it, and what they read.
+pub(crate) struct Ctx<'a> {
+    pub file: syn::File,
+    pub doc: &'a Value,
+    pub operations: &'a [model::Operation],
+    pub n8n_version: Option<&'a str>,
+    /// What each pass did, one line each (`cargo xtask generate --log` prints it).
+    pub log: Vec<(&'static str, String)>,
+}
+
+/// One generator pass: its module's name (kebab-case) and what it runs.
+pub struct Pass {
+    pub name: &'static str,
+    run: fn(&mut Ctx<'_>) -> Result<String>,
+}
+
+/// Every pass, in the order they run (each module's first doc line says what it does;
+/// ARCHITECTURE.md's table of them is generated from this list). Order matters where a pass
+/// reads what another wrote: `field-markers` before `dedupe-types` (a redacting `Debug` keeps two
+/// look-alike structs apart), `typed-errors` before `path-segments`, `response-bodies` and
+/// `read-modify-write` (which read the `send_unmapped` it writes), `features` last (it gates
+/// everything the others added). The `mock` pass then reads the finished client.
+pub const PASSES: &[Pass] = &[
+    Pass {
+        name: "prune-builders",
+        run: |c| Ok(format!("{} builder items removed", prune_builders::apply(&mut c.file))),
+    },
+    Pass {
+        name: "open-enums",
+        run: |c| Ok(format!("{} enums opened", open_enums::apply(&mut c.file).len())),
+    },
+    Pass {
+        name: "field-markers",
+        run: |c| {
+            field_markers::apply(&mut c.file);
+            Ok(String::new())
+        },
+    },
+    Pass {
+        name: "builder-setters",
+        run: |c| {
+            Ok(format!(
+                "{} setters take plain values",
+                builder_setters::apply(&mut c.file)
+            ))
+        },
+    },
+    Pass {
+        name: "round-trip",
+        run: |c| Ok(format!("{:?}", round_trip::apply(&mut c.file))),
+    },
+    Pass {
+        name: "dedupe-types",
+        run: |c| {
+            let components = component_type_names(c.doc);
+            Ok(format!(
+                "{} definitions became aliases",
+                dedupe_types::apply(&mut c.file, &components)
+            ))
+        },
+    },
+    Pass {
+        name: "typed-errors",
+        run: |c| {
+            Ok(format!(
+                "{} send() wrapped",
+                typed_errors::apply(&mut c.file, c.operations)?
+            ))
+        },
+    },
+    Pass {
+        name: "path-segments",
+        run: |c| Ok(format!("{} path parameters checked", path_segments::apply(&mut c.file))),
+    },
+    Pass {
+        name: "response-bodies",
+        run: |c| {
+            Ok(format!(
+                "{} success bodies decoded bounded",
+                response_bodies::apply(&mut c.file, c.operations)
+            ))
+        },
+    },
+    Pass {
+        name: "read-modify-write",
+        run: |c| {
+            Ok(format!(
+                "{} updates from reads",
+                read_modify_write::apply(&mut c.file, c.operations).len()
+            ))
+        },
+    },
+    Pass {
+        name: "multipart",
+        run: |c| {
+            Ok(format!(
+                "{} form builders",
+                multipart::apply(&mut c.file, c.doc, c.operations)?
+            ))
+        },
+    },
+    Pass {
+        name: "pagination",
+        run: |c| {
+            Ok(format!(
+                "{} lists stream",
+                pagination::apply(&mut c.file, c.doc, c.operations).len()
+            ))
+        },
+    },
+    Pass {
+        name: "request-bounds",
+        run: |c| {
+            Ok(format!(
+                "{} checks before sending",
+                request_bounds::apply(&mut c.file, c.doc, c.operations)
+            ))
+        },
+    },
+    Pass {
+        name: "docs",
+        run: |c| {
+            docs::apply(&mut c.file, c.operations);
+            Ok(String::new())
+        },
+    },
+    Pass {
+        name: "operations",
+        run: |c| {
+            let items = syn::parse2::<syn::File>(operations::tokens(c.operations))
+                .map_err(|e| Error::Format(e.to_string()))?
+                .items;
+            c.file.items.extend(items);
+            Ok(format!("{} operations listed", c.operations.len()))
+        },
+    },
+    Pass {
+        name: "sealed-traits",
+        run: |c| Ok(format!("{} traits sealed", sealed_traits::apply(&mut c.file))),
+    },
+    Pass {
+        name: "release",
+        run: |c| {
+            release::apply(&mut c.file, c.n8n_version);
+            Ok(String::new())
+        },
+    },
+    Pass {
+        name: "features",
+        run: |c| {
+            features::apply(&mut c.file, c.operations);
+            Ok(String::new())
+        },
+    },
+];
+
+/// The pass that writes the mock crate's file from the finished client (after [`PASSES`]).
+pub const MOCK_PASS: &str = "mock";
 
 /// Generates the client from a normalized spec document of the n8n release `n8n_version`.
 pub fn generate(doc: &Value, n8n_version: Option<&str>) -> Result<Generated> {
@@ -61,30 +220,21 @@ pub fn generate(doc: &Value, n8n_version: Option<&str>) -> Result<Generated> {
     })?;
     let operations = model::operations(doc);
     let tokens = run_progenitor(&spec, doc)?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
-    prune_builders::apply(&mut file);
-    open_enums::apply(&mut file);
-    field_markers::apply(&mut file);
-    builder_setters::apply(&mut file);
-    round_trip::apply(&mut file);
-    let components = component_type_names(doc);
-    dedupe_types::apply(&mut file, &components);
-    typed_errors::apply(&mut file, &operations)?;
-    path_segments::apply(&mut file);
-    response_bodies::apply(&mut file, &operations);
-    read_modify_write::apply(&mut file, &operations);
-    multipart::apply(&mut file, doc, &operations)?;
-    pagination::apply(&mut file, doc, &operations);
-    request_bounds::apply(&mut file, doc, &operations);
-    docs::apply(&mut file, &operations);
-    file.items.extend(
-        syn::parse2::<syn::File>(operations::tokens(&operations))
-            .map_err(|e| Error::Format(e.to_string()))?
-            .items,
-    );
-    sealed_traits::apply(&mut file);
-    release::apply(&mut file, n8n_version);
-    features::apply(&mut file, &operations);
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
+    let mut ctx = Ctx {
+        file,
+        doc,
+        operations: &operations,
+        n8n_version,
+        log: Vec::new(),
+    };
+    for pass in PASSES {
+        let did = (pass.run)(&mut ctx)?;
+        if !did.is_empty() {
+            ctx.log.push((pass.name, did));
+        }
+    }
+    let Ctx { file, log, .. } = ctx;
     let mock = mock::generate(&file, doc, &operations)?;
     let types = count_types(&file);
     Ok(Generated {
@@ -92,6 +242,7 @@ pub fn generate(doc: &Value, n8n_version: Option<&str>) -> Result<Generated> {
         mock,
         operations,
         types,
+        log,
     })
 }
 

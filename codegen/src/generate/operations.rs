@@ -1,4 +1,4 @@
-//! Extra `operations`: what progenitor does not generate about operations.
+//! Pass `operations`: what progenitor does not generate about operations (the operation table and typed error bodies).
 //!
 //! - `OPERATIONS`: every operation with its id, method, path, tag, required scopes and beta flag,
 //!   so a tool can tell a user which scopes a key lacks;

@@ -130,6 +130,8 @@ pub struct Log {
     pub changes: Vec<(&'static str, String)>,
     /// Where a patch rule found its pattern already right in the spec: `(rule name, where)`.
     pub unneeded: Vec<(&'static str, String)>,
+    /// Shapes a rule recognised but could not handle, left as the spec has them: `(rule, what)`.
+    pub skipped: Vec<(&'static str, String)>,
 }
 
 impl Log {
@@ -144,6 +146,11 @@ impl Log {
         self.unneeded.push((self.rule, what.into()));
     }
 
+    /// Records a shape the running rule recognised but leaves as it is (and why).
+    pub fn skipped(&mut self, what: impl Into<String>) {
+        self.skipped.push((self.rule, what.into()));
+    }
+
     /// How many changes each rule made, in rule order (rules that changed nothing included).
     pub fn counts(&self) -> Vec<(&'static str, usize)> {
         RULES
@@ -154,7 +161,8 @@ impl Log {
 
     /// Every decision worth reading in review, one line each: the changes of the spec patches
     /// and of the rules that shape the Rust surface (not the mechanical `string-constraints`,
-    /// which is only counted), then the places where a patch found the spec right already.
+    /// which is only counted), then the places where a patch found the spec right already, then
+    /// the shapes a rule left alone.
     pub fn decisions(&self) -> Vec<String> {
         let reviewed = |rule: &str| {
             RULES
@@ -166,9 +174,14 @@ impl Log {
             .unneeded
             .iter()
             .map(|(rule, place)| (rule, format!("(not needed) {place}")));
+        let skipped = self
+            .skipped
+            .iter()
+            .map(|(rule, what)| format!("{rule}: (skipped) {what}"));
         changes
             .map(|(rule, change)| format!("{rule}: {change}"))
             .chain(unneeded.map(|(rule, text)| format!("{rule}: {text}")))
+            .chain(skipped)
             .collect()
     }
 }

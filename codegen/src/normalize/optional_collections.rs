@@ -24,6 +24,7 @@ pub const RULE: Rule = Rule {
 
 fn apply(doc: &mut Value, log: &mut Log) {
     let mut count = 0usize;
+    let mut referenced = 0usize;
     super::for_each_object_schema_mut(doc, |_, map, _, _| {
         let required: Vec<String> = super::required_names(&Value::Object(map.clone()))
             .into_iter()
@@ -34,7 +35,12 @@ fn apply(doc: &mut Value, log: &mut Log) {
         };
         for (name, prop) in props.iter_mut() {
             let Some(prop) = prop.as_object_mut() else { continue };
-            if required.contains(name) || prop.contains_key("default") || prop.contains_key("$ref") {
+            if required.contains(name) || prop.contains_key("default") {
+                continue;
+            }
+            if prop.contains_key("$ref") {
+                // `nullable` beside a `$ref` is ignored (OpenAPI 3.0): such a list stays a `Vec`.
+                referenced += 1;
                 continue;
             }
             let ty = prop.get("type").and_then(Value::as_str);
@@ -47,6 +53,11 @@ fn apply(doc: &mut Value, log: &mut Log) {
     });
     if count > 0 {
         log.change(format!("{count} optional lists and maps tell absent from empty"));
+    }
+    if referenced > 0 {
+        log.skipped(format!(
+            "{referenced} optional properties refer to a component: left as they are"
+        ));
     }
 }
 

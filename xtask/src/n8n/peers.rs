@@ -12,7 +12,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use serde::{Deserialize, Serialize};
 
 use super::{Lifetime, cache_dir, clean_stale_temps, tail};
 use crate::root;
@@ -23,24 +22,7 @@ const PACKAGES: &[&str] = &["ldaptor==21.2.0", "twisted==26.10.0", "trustme==1.2
 const RECIPE: u32 = 1;
 
 /// What the peers told us once they listened (`peers.json`), kept in `instance.json`.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct PeersInfo {
-    pub ldap: Ldap,
-    pub oidc_discovery_url: String,
-    pub git_http_url: String,
-    pub git_root: PathBuf,
-    pub ca_cert: PathBuf,
-}
-
-#[derive(Clone, Serialize, Deserialize)]
-pub struct Ldap {
-    pub host: String,
-    pub port: u16,
-    pub base_dn: String,
-    pub admin_dn: String,
-    pub admin_password: String,
-    pub user_email: String,
-}
+pub use n8n_api_codegen::instance::Peers as PeersInfo;
 
 /// The running peers process.
 pub struct Peers {

@@ -163,14 +163,24 @@ fn the_docs_numbers_are_the_codes() {
         format!("operations proven against n8n {release}: {ops}/{ops}"),
         format!("(at least {} in any case)", n8n_api_tests::coverage::FLOOR),
         format!("`n8n_api::N8N_VERSION` (`\"{release}\"`)"),
-        format!("(default\n  {} s, `total_timeout`; one attempt at most {} s, `timeout`)", n8n_api::DEFAULT_TOTAL_TIMEOUT.as_secs(), n8n_api::DEFAULT_TIMEOUT.as_secs()),
-        format!("`max_response_bytes` ({} MiB)", n8n_api::DEFAULT_MAX_RESPONSE_BYTES >> 20),
+        format!(
+            "(default\n  {} s, `total_timeout`; one attempt at most {} s, `timeout`)",
+            n8n_api::DEFAULT_TOTAL_TIMEOUT.as_secs(),
+            n8n_api::DEFAULT_TIMEOUT.as_secs()
+        ),
+        format!(
+            "`max_response_bytes` ({} MiB)",
+            n8n_api::DEFAULT_MAX_RESPONSE_BYTES >> 20
+        ),
         format!("the retry budget ({} s)", n8n_api::DEFAULT_RETRY_BUDGET.as_secs()),
         format!("at most {} and never in a loop", n8n_api::MAX_REDIRECTS),
     ];
     let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     for claim in &claims {
-        assert!(flat(&readme).contains(&flat(claim)), "README.md does not say `{claim}` (the code does)");
+        assert!(
+            flat(&readme).contains(&flat(claim)),
+            "README.md does not say `{claim}` (the code does)"
+        );
     }
     assert_eq!(n8n_api::N8N_VERSION, release);
 }

@@ -36,7 +36,12 @@ fn build(version: &str) {
 
 /// The releases in spec/history/, oldest first (by their version numbers).
 fn history() -> Vec<String> {
-    n8n_api_tests::specs().kept().unwrap().into_iter().map(|(v, _)| v).collect()
+    n8n_api_tests::specs()
+        .kept()
+        .unwrap()
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect()
 }
 
 #[test]

@@ -9,8 +9,6 @@ use anyhow::{Context, Result, bail};
 use n8n_api_codegen::diff::{self, Format, Input, Level, ci::Ignore};
 use n8n_api_codegen::{fetch, load};
 
-
-
 #[derive(clap::Args)]
 pub struct Args {
     /// The old spec: a file, or an n8n version (spec/, spec/history/, else fetched with npm once).

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-
 use clap::{Parser, Subcommand};
 
 mod bench;
@@ -86,5 +85,3 @@ pub fn specs() -> n8n_api_codegen::layout::SpecDir {
 pub fn rel(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).display().to_string()
 }
-
-

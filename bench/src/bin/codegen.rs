@@ -10,15 +10,16 @@ use n8n_api_codegen::pipeline;
 fn main() {
     let specs = n8n_api_codegen::layout::SpecDir::of(&root());
     let spec = specs.spec_file();
-    let release = specs.pinned_release().expect("the pinned spec's lock names its release");
+    let release = specs
+        .pinned_release()
+        .expect("the pinned spec's lock names its release");
     let origin = spec.display().to_string();
     let bytes = std::fs::read(&spec).expect("the pinned spec");
     let runs = 7;
     let mut stages: [Vec<Duration>; 5] = Default::default();
     let mut first = None;
     for _ in 0..runs {
-        let out =
-            pipeline::run(&bytes, &origin, Some(&release), "bench").expect("the pinned spec generates");
+        let out = pipeline::run(&bytes, &origin, Some(&release), "bench").expect("the pinned spec generates");
         let t = out.timings;
         for (i, d) in [t.load, t.normalize, t.generate, t.format, t.total()]
             .into_iter()

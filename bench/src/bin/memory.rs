@@ -122,9 +122,10 @@ async fn main() {
 
 /// A 200 response of the import, valid for the pinned spec: one updated workflow.
 fn import_response() -> serde_json::Value {
-    let doc = n8n_api_codegen::load::from_path(&n8n_api_codegen::layout::SpecDir::of(&n8n_api_bench::root()).spec_file())
-        .unwrap()
-        .document;
+    let doc =
+        n8n_api_codegen::load::from_path(&n8n_api_codegen::layout::SpecDir::of(&n8n_api_bench::root()).spec_file())
+            .unwrap()
+            .document;
     let schema = doc
         .pointer("/paths/~1n8n-packages~1import/post/responses/200/content/application~1json/schema")
         .unwrap();

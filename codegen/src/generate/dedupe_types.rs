@@ -31,7 +31,20 @@ use super::syntax::{doc_text, types_module};
 pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usize {
     let Some(types) = types_module(file) else { return 0 };
     let defined: BTreeSet<String> = types.iter().filter_map(def_name).collect();
-    // name -> canonical name, for merged names only.
+    let alias = aliases(types, &defined, components);
+    if alias.is_empty() {
+        return 0;
+    }
+    let neutral = neutral_names(types, &alias, &defined, components);
+    rewrite(types, &alias, &neutral);
+    dedupe_builders(types, &alias, &neutral);
+    alias.len()
+}
+
+/// Name -> canonical name, for every name whose definition and impls are identical to another's
+/// (up to names and docs), merging until nothing changes: parents of merged types become
+/// identical in turn.
+fn aliases(types: &[Item], defined: &BTreeSet<String>, components: &BTreeSet<String>) -> BTreeMap<String, String> {
     let mut alias: BTreeMap<String, String> = BTreeMap::new();
     loop {
         let resolve = |n: &str| alias.get(n).cloned().unwrap_or_else(|| n.to_string());
@@ -50,7 +63,7 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
                     impls_of
                         .entry(n.clone())
                         .or_default()
-                        .push(form(imp.to_token_stream(), &n, &defined, &resolve));
+                        .push(form(imp.to_token_stream(), &n, defined, &resolve));
                 }
             }
         }
@@ -60,7 +73,7 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
             if alias.contains_key(&name) {
                 continue;
             }
-            let mut key = form(strip_docs(item), &name, &defined, &resolve);
+            let mut key = form(strip_docs(item), &name, defined, &resolve);
             let mut impls = impls_of.remove(&name).unwrap_or_default();
             impls.sort();
             for i in impls {
@@ -82,7 +95,7 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
             }
         }
         if !merged {
-            break;
+            return alias;
         }
         // Chains: point every alias at its final canonical name.
         let snapshot = alias.clone();
@@ -92,11 +105,11 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
             }
         }
     }
-    if alias.is_empty() {
-        return 0;
-    }
-    let neutral = neutral_names(types, &alias, &defined, components);
-    // Rewrite: definitions of aliased names become `pub type`, their impls go.
+}
+
+/// Definitions of aliased names become `pub type`s (their impls go); definitions that get a
+/// neutral name are renamed, their old name kept as an alias.
+fn rewrite(types: &mut Vec<Item>, alias: &BTreeMap<String, String>, neutral: &BTreeMap<String, Neutral>) {
     let mut out = Vec::with_capacity(types.len());
     for item in types.drain(..) {
         match &item {
@@ -104,27 +117,11 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
                 let mut mentions_alias = false;
                 idents_in(impl_header(imp), &mut |i| mentions_alias |= alias.contains_key(i));
                 if !mentions_alias {
-                    out.push(renamed_in(item, &neutral));
+                    out.push(renamed_in(item, neutral));
                 }
             }
             _ => match def_name(&item).and_then(|n| alias.get(&n).map(|c| (n, c.clone()))) {
-                Some((name, canonical)) => {
-                    let docs: Vec<&syn::Attribute> = attrs(&item).iter().filter(|a| a.path().is_ident("doc")).collect();
-                    let ident = Ident::new(&name, proc_macro2::Span::call_site());
-                    let canonical = neutral
-                        .get(&canonical)
-                        .and_then(|n| n.name.clone())
-                        .unwrap_or(canonical);
-                    let target = Ident::new(&canonical, proc_macro2::Span::call_site());
-                    let note = format!(" The same type as [`{canonical}`] (the spec repeats this schema).");
-                    let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-                    out.push(parse_quote! {
-                        #(#docs)*
-                        #gap
-                        #[doc = #note]
-                        pub type #ident = #target;
-                    });
-                }
+                Some((name, canonical)) => out.push(alias_item(&item, &name, &canonical, neutral)),
                 None => match def_name(&item).and_then(|n| neutral.get(&n).map(|r| (n, r))) {
                     Some((old, renamed)) => {
                         let (new_item, old_alias) = rename_definition(item, &old, renamed);
@@ -137,8 +134,25 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
         }
     }
     *types = out;
-    dedupe_builders(types, &alias, &neutral);
-    alias.len()
+}
+
+/// `pub type <name> = <canonical>;` with the definition's docs and a note.
+fn alias_item(item: &Item, name: &str, canonical: &str, neutral: &BTreeMap<String, Neutral>) -> Item {
+    let docs: Vec<&syn::Attribute> = attrs(item).iter().filter(|a| a.path().is_ident("doc")).collect();
+    let ident = Ident::new(name, proc_macro2::Span::call_site());
+    let canonical = neutral
+        .get(canonical)
+        .and_then(|n| n.name.clone())
+        .unwrap_or_else(|| canonical.to_string());
+    let target = Ident::new(&canonical, proc_macro2::Span::call_site());
+    let note = format!(" The same type as [`{canonical}`] (the spec repeats this schema).");
+    let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    parse_quote! {
+        #(#docs)*
+        #gap
+        #[doc = #note]
+        pub type #ident = #target;
+    }
 }
 
 /// typify's builders follow their types: an alias's builder becomes an alias of the canonical

@@ -107,3 +107,157 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::super::model::{ErrorStatus, Operation, Param};
+    use super::super::syntax::doc_text;
+
+    /// The note of a `#[deprecated(note = "..")]` attribute.
+    fn deprecation(attrs: &[syn::Attribute]) -> Option<String> {
+        let attr = attrs.iter().find(|a| a.path().is_ident("deprecated"))?;
+        let syn::Meta::NameValue(nv) = attr.parse_args::<syn::Meta>().ok()? else {
+            return None;
+        };
+        match nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s), ..
+            }) if nv.path.is_ident("note") => Some(s.value()),
+            _ => None,
+        }
+    }
+
+    fn param(name: &str, location: &str, description: Option<&str>, deprecated: bool) -> Param {
+        Param {
+            name: name.into(),
+            location: location.into(),
+            description: description.map(String::from),
+            deprecated,
+        }
+    }
+
+    /// A tag trait, another trait, and a request builder's setters.
+    fn client() -> syn::File {
+        syn::parse2(quote! {
+            pub trait ClientWorkflowExt {
+                /// Get a workflow.
+                fn get_workflow(&self) -> builder::GetWorkflow<'_>;
+                fn delete_workflow(&self) -> builder::DeleteWorkflow<'_>;
+                fn not_in_the_spec(&self);
+            }
+            pub trait Helper { fn get_workflow(&self); }
+            pub mod builder {
+                impl<'a> GetWorkflow<'a> {
+                    pub fn id(mut self, value: &str) -> Self { todo!() }
+                    pub fn include_data(mut self, value: bool) -> Self { todo!() }
+                    pub fn exclude_pinned(mut self, value: bool) -> Self { todo!() }
+                    pub async fn send(self) {}
+                }
+            }
+        })
+        .unwrap()
+    }
+
+    /// Each function's name, docs and deprecation note.
+    fn described<'a>(
+        fns: impl Iterator<Item = (&'a syn::Ident, &'a [syn::Attribute])>,
+    ) -> Vec<(String, String, Option<String>)> {
+        fns.map(|(name, attrs)| (name.to_string(), doc_text(attrs), deprecation(attrs)))
+            .collect()
+    }
+
+    #[test]
+    fn methods_and_setters_say_what_the_spec_says() {
+        let mut file = client();
+        let get_workflow = Operation {
+            scopes: vec!["workflow:read".into()],
+            beta: true,
+            errors: vec![
+                ErrorStatus {
+                    status: "404".into(),
+                    description: "Not found.\nSecond line.".into(),
+                    schema: Some("error".into()),
+                },
+                ErrorStatus {
+                    status: "4XX".into(),
+                    description: "Rejected <see [docs]>.".into(),
+                    schema: None,
+                },
+            ],
+            params: vec![
+                param("id", "path", None, false),
+                param("includeData", "query", Some("Include the nodes."), false),
+                param("excludePinned", "query", Some("Use `pinData` instead."), true),
+            ],
+            ..Operation::sample("getWorkflow", "get", "/workflows/{id}")
+        };
+        let delete_workflow = Operation {
+            scopes: vec!["workflow:delete".into(), "workflow:read".into()],
+            deprecated: Some("Use archiveWorkflow.".into()),
+            ..Operation::sample("deleteWorkflow", "delete", "/workflows/{id}")
+        };
+        super::apply(&mut file, &[get_workflow, delete_workflow]);
+        let syn::Item::Trait(tag_trait) = &file.items[0] else {
+            panic!()
+        };
+        let methods = described(tag_trait.items.iter().filter_map(|i| match i {
+            syn::TraitItem::Fn(f) => Some((&f.sig.ident, f.attrs.as_slice())),
+            _ => None,
+        }));
+        // One `#[doc]` per line, each after a space (as `///` writes them).
+        let get_docs = [
+            " Get a workflow.",
+            " ",
+            " **Beta**: n8n may change this operation in any release.",
+            " ",
+            " Required API key scope: `workflow:read`.",
+            " ",
+            " Errors (as [`crate::Error`]):",
+            " - `404`: Not found. The body is [`ErrorBody::Error`](crate::ErrorBody::Error).",
+            r" - `4XX`: Rejected &lt;see \[docs\]&gt;.",
+        ]
+        .join("\n");
+        let delete_docs = " \n Required API key scopes: `workflow:delete`, `workflow:read`.";
+        assert_eq!(
+            methods,
+            [
+                ("get_workflow".into(), get_docs, None),
+                (
+                    "delete_workflow".into(),
+                    delete_docs.into(),
+                    Some("Use archiveWorkflow.".into())
+                ),
+                ("not_in_the_spec".into(), String::new(), None),
+            ]
+        );
+        let builder = super::super::syntax::module_ref(&file, "builder").unwrap();
+        let syn::Item::Impl(imp) = &builder[0] else { panic!() };
+        let setters = described(imp.items.iter().filter_map(|i| match i {
+            syn::ImplItem::Fn(f) => Some((&f.sig.ident, f.attrs.as_slice())),
+            _ => None,
+        }));
+        let pinned = "Use `pinData` instead.";
+        assert_eq!(
+            setters,
+            [
+                ("id".into(), "The `id` path parameter.".into(), None),
+                ("include_data".into(), "Include the nodes.".into(), None),
+                ("exclude_pinned".into(), pinned.into(), Some(pinned.into())),
+                ("send".into(), String::new(), None),
+            ]
+        );
+        let out = prettyplease::unparse(&file);
+        assert!(
+            !out.contains("Second line"),
+            "the first line of an error's description only"
+        );
+        assert_eq!(
+            out.matches("Required API key").count(),
+            2,
+            "only the tag trait's methods:\n{out}"
+        );
+        insta::assert_snapshot!(out);
+    }
+}

@@ -264,3 +264,130 @@ fn attach_in_send(block: &mut syn::Block, required: &[String]) -> bool {
     block.stmts.insert(at, stmt);
     bound
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+    use serde_json::json;
+
+    use super::super::model::Operation;
+
+    fn import_builder() -> syn::File {
+        syn::parse2(quote! {
+            pub mod builder {
+                pub struct ImportPackage<'a> { client: &'a super::Client }
+                impl<'a> ImportPackage<'a> {
+                    pub fn new(client: &'a super::Client) -> Self {
+                        Self { client: client }
+                    }
+                    pub async fn send(self) -> ::std::result::Result<ResponseValue<()>, crate::Error> { todo!() }
+                    async fn send_unmapped(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let Self { client } = self;
+                        let url = format!("{}/import", client.baseurl,);
+                        #[allow(unused_mut)]
+                        let mut request = client.client.post(url).build()?;
+                        let info = OperationInfo { operation_id: "import_package" };
+                        todo!()
+                    }
+                }
+            }
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_form_builder_gets_a_setter_per_field() {
+        let form = json!({
+            "schema": {
+                "type": "object",
+                "required": ["package", "policy"],
+                "properties": {
+                    "package": { "type": "string", "format": "binary", "description": "The package." },
+                    "projectId": { "type": "string", "description": "Target project." },
+                    "policy": { "$ref": "#/components/schemas/importPolicy" },
+                    "bindings": { "type": "string", "default": "{}", "description": "Explicit bindings." },
+                    "settings": { "type": "string", "description": "A JSON object of settings." },
+                    "dryRun": { "type": "boolean", "default": false },
+                    "limit": { "type": "integer" },
+                    "ratio": { "type": "number" },
+                    "extra": { "type": "object" },
+                    "new": { "type": "string" }
+                }
+            },
+            "encoding": { "package": { "contentType": "application/gzip" } }
+        });
+        let doc = json!({ "paths": { "/import": { "post": { "x-n8n-api-multipart": form } } } });
+        let mut file = import_builder();
+        let op = Operation {
+            multipart: true,
+            ..Operation::sample("importPackage", "post", "/import")
+        };
+        assert_eq!(super::apply(&mut file, &doc, &[op]).unwrap(), 1);
+        let builder = super::super::syntax::module_ref(&file, "builder").unwrap();
+        let syn::Item::Struct(s) = &builder[0] else { panic!() };
+        let fields: Vec<String> = s.fields.iter().map(|f| f.ident.as_ref().unwrap().to_string()).collect();
+        assert_eq!(fields, ["client", "form"]);
+        let methods: Vec<String> = super::super::syntax::inherent_impl(builder, "ImportPackage")
+            .unwrap()
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                "new",
+                "package",
+                "project_id",
+                "policy",
+                "bindings",
+                "settings",
+                "dry_run",
+                "limit",
+                "ratio",
+                "extra",
+                "new_",
+                "send",
+                "send_unmapped"
+            ]
+        );
+        let out = prettyplease::unparse(&file);
+        for expected in [
+            "form: crate::multipart::Form::new()",
+            "let Self { client, form } = self;",
+            // A gzip'd file; a component enum; JSON in a string (by its default, by its words).
+            "self.form.file(\"package\", value.into(), true);",
+            "pub fn policy(mut self, value: types::ImportPolicy) -> Self",
+            "self.form.json_text(\"policy\", &value);",
+            "pub fn bindings<V: ::serde::Serialize + ?Sized>(mut self, value: &V) -> Self",
+            "self.form.json(\"settings\", value);",
+            "self.form.text(\"dryRun\", value.to_string());",
+            "pub fn limit(mut self, value: i64) -> Self",
+            "pub fn ratio(mut self, value: f64) -> Self",
+            "self.form.json(\"extra\", value);",
+            "/// Default (when not set): `false`.",
+        ] {
+            assert!(out.contains(expected), "no {expected:?} in\n{out}");
+        }
+        // The form is checked and attached right after the request is built.
+        let request = out.find("let mut request").unwrap();
+        let attach = out.find("form.attach(").expect("attached");
+        assert!(out.contains("&[\"package\", \"policy\"]"), "the required fields");
+        assert!(request < attach && attach < out.find("let info").unwrap());
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn a_form_the_spec_does_not_describe_is_an_error() {
+        let doc = json!({ "paths": { "/import": { "post": {} } } });
+        let op = Operation {
+            multipart: true,
+            ..Operation::sample("importPackage", "post", "/import")
+        };
+        let err = super::apply(&mut import_builder(), &doc, &[op]).unwrap_err();
+        assert!(err.to_string().contains("no multipart extension"), "{err}");
+    }
+}

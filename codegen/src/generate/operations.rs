@@ -119,3 +119,65 @@ fn status_pattern(status: &str) -> TokenStream {
         _ => quote!(_),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use syn::Item;
+
+    use super::super::model::{ErrorStatus, Operation};
+
+    fn error(status: &str, description: &str, schema: Option<&str>) -> ErrorStatus {
+        ErrorStatus {
+            status: status.into(),
+            description: description.into(),
+            schema: schema.map(String::from),
+        }
+    }
+
+    #[test]
+    fn the_operation_table_and_typed_error_bodies() {
+        let get_workflow = Operation {
+            tags: vec!["Workflow".into()],
+            scopes: vec!["workflow:read".into()],
+            errors: vec![
+                error("404", "Not found.\nThe id is unknown.", Some("error")),
+                error("4XX", "Rejected.", Some("error")),
+                error("500", "Server error.", None),
+            ],
+            ..Operation::sample("getWorkflow", "get", "/workflows/{id}")
+        };
+        let create_tag = Operation {
+            tags: vec!["Tags".into()],
+            scopes: vec!["tag:create".into(), "tag:read".into()],
+            beta: true,
+            errors: vec![
+                error("404", "Not found.", Some("error")),
+                error("409", "Conflict.", Some("TagConflict")),
+                error("default", "Anything else.", Some("error")),
+            ],
+            ..Operation::sample("createTag", "post", "/tags")
+        };
+        let file: syn::File = syn::parse2(super::tokens(&[get_workflow, create_tag])).unwrap();
+        let [Item::Static(table), Item::Enum(body), Item::Fn(decode)] = file.items.as_slice() else {
+            panic!("OPERATIONS, ErrorBody, decode_error_body: {file:#?}");
+        };
+        assert_eq!(table.ident, "OPERATIONS");
+        let syn::Expr::Reference(rows) = &*table.expr else {
+            panic!()
+        };
+        assert!(matches!(&*rows.expr, syn::Expr::Array(a) if a.elems.len() == 2));
+        // One variant per body type, however many operations and statuses share it.
+        assert_eq!(body.ident, "ErrorBody");
+        let variants: Vec<String> = body.variants.iter().map(|v| v.ident.to_string()).collect();
+        assert_eq!(variants, ["Error", "TagConflict"]);
+        // One arm per (status, type), naming every operation; 4XX is a range, `default` any;
+        // a status without a body type has none.
+        assert_eq!(decode.sig.ident, "decode_error_body");
+        let out = prettyplease::unparse(&file);
+        assert!(out.contains(r#"("getWorkflow" | "createTag", 404u16) =>"#), "{out}");
+        assert!(out.contains(r#"("getWorkflow", 400u16..=499u16) =>"#), "{out}");
+        assert!(out.contains(r#"("createTag", _) =>"#), "{out}");
+        assert!(!out.contains("500u16"), "{out}");
+        insta::assert_snapshot!(out);
+    }
+}

@@ -7,6 +7,7 @@
 
 use quote::format_ident;
 use serde_json::Value;
+use syn::visit::Visit;
 use syn::{ImplItem, Item, parse_quote};
 
 use super::model::Operation;
@@ -137,12 +138,10 @@ fn send_success_type(builder: &[Item], name: &str) -> Option<String> {
         Item::Impl(imp) if imp.trait_.is_none() && super::syntax::self_ident(&imp.self_ty).as_deref() == Some(name) => {
             imp.items.iter().find_map(|it| match it {
                 ImplItem::Fn(f) if f.sig.ident == "send" => {
-                    let ret = quote::ToTokens::to_token_stream(&f.sig.output)
-                        .to_string()
-                        .replace(' ', "");
-                    let inner = ret.split("ResponseValue<types::").nth(1)?;
-                    let end = inner.find(|c: char| !c.is_alphanumeric() && c != '_')?;
-                    Some(inner[..end].to_string())
+                    let syn::ReturnType::Type(_, ret) = &f.sig.output else {
+                        return None;
+                    };
+                    type_argument(ret, "ResponseValue").and_then(|body| plain_name(body, &["types"]))
                 }
                 _ => None,
             })
@@ -158,11 +157,166 @@ fn data_item_type(types: &[Item], page: &str) -> Option<String> {
             .fields
             .iter()
             .find(|f| f.ident.as_ref().is_some_and(|n| n == "data"))
-            .and_then(|f| {
-                let ty = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
-                let inner = ty.strip_prefix("::std::vec::Vec<")?.strip_suffix('>')?;
-                Some(inner.trim_start_matches("super::").to_string())
+            .and_then(|f| match &f.ty {
+                syn::Type::Path(p) if is_path(&p.path, &["std", "vec", "Vec"]) => {
+                    let item = type_argument(&f.ty, "Vec")?;
+                    plain_name(item, &["super"]).or_else(|| plain_name(item, &[]))
+                }
+                _ => None,
             }),
         _ => None,
     })
+}
+
+/// The first type argument of the first `name<..>` in `ty` (`ResponseValue` of
+/// `Result<ResponseValue<types::X>, E>`: `types::X`).
+fn type_argument<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    struct Find<'a, 'n>(&'n str, Option<&'a syn::Type>);
+    impl<'a> Visit<'a> for Find<'a, '_> {
+        fn visit_path_segment(&mut self, segment: &'a syn::PathSegment) {
+            if self.1.is_none()
+                && segment.ident == self.0
+                && let syn::PathArguments::AngleBracketed(args) = &segment.arguments
+                && let Some(syn::GenericArgument::Type(ty)) = args.args.first()
+            {
+                self.1 = Some(ty);
+            }
+            syn::visit::visit_path_segment(self, segment);
+        }
+    }
+    let mut find = Find(name, None);
+    find.visit_type(ty);
+    find.1
+}
+
+/// `X` of a type path `prefix::X` (`types::X` for `["types"]`, `X` for `[]`).
+fn plain_name(ty: &syn::Type, prefix: &[&str]) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    let segments: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
+    let (name, modules) = segments.split_last()?;
+    let prefixed = modules.len() == prefix.len()
+        && modules
+            .iter()
+            .zip(prefix)
+            .all(|(m, p)| m.ident == p && m.arguments.is_none());
+    let plain = p.qself.is_none() && p.path.leading_colon.is_none() && name.arguments.is_none();
+    (prefixed && plain).then(|| name.ident.to_string())
+}
+
+/// `path` is `::a::b::c` for `names` `[a, b, c]`.
+fn is_path(path: &syn::Path, names: &[&str]) -> bool {
+    path.leading_colon.is_some()
+        && path.segments.len() == names.len()
+        && path.segments.iter().zip(names).all(|(s, n)| s.ident == n)
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+    use serde_json::json;
+
+    use super::super::model::Operation;
+
+    /// A list operation answering `schema`, taking `parameters`.
+    fn list(parameters: serde_json::Value, schema: serde_json::Value) -> serde_json::Value {
+        json!({
+            "get": {
+                "parameters": parameters,
+                "responses": { "200": { "content": { "application/json": { "schema": schema } } } }
+            }
+        })
+    }
+
+    /// The names of the methods of the inherent impl of `name` in `builder`.
+    fn methods(file: &syn::File, name: &str) -> Vec<String> {
+        let builder = super::super::syntax::module_ref(file, "builder").unwrap();
+        super::super::syntax::inherent_impl(builder, name)
+            .unwrap()
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cursor_lists_stream_their_items() {
+        let page = json!({ "$ref": "#/components/schemas/workflowList" });
+        let doc = json!({
+            "paths": {
+                // A cursor and a `{data, nextCursor}` page (through references).
+                "/workflows": list(json!([{ "$ref": "#/components/parameters/cursor" }]), page.clone()),
+                // No cursor parameter.
+                "/tags": list(json!([{ "name": "limit", "in": "query" }]), page.clone()),
+                // A cursor, but no `nextCursor` in the answer.
+                "/users": list(
+                    json!([{ "name": "cursor", "in": "query" }]),
+                    json!({ "type": "object", "properties": { "data": { "type": "array" } } }),
+                ),
+                // A `cursor` that is not a query parameter.
+                "/projects": list(json!([{ "name": "cursor", "in": "header" }]), page),
+            },
+            "components": {
+                "parameters": { "cursor": { "name": "cursor", "in": "query" } },
+                "schemas": {
+                    "workflowList": {
+                        "type": "object",
+                        "properties": {
+                            "data": { "type": "array", "items": { "type": "object" } },
+                            "nextCursor": { "type": "string", "nullable": true }
+                        }
+                    }
+                }
+            }
+        });
+        let builder = |name: &str| {
+            let name = quote::format_ident!("{name}");
+            quote! {
+                pub struct #name<'a> { client: &'a super::Client }
+                impl<'a> #name<'a> {
+                    pub fn cursor(mut self, value: &str) -> Self { todo!() }
+                    pub async fn send(self) -> ::std::result::Result<ResponseValue<types::WorkflowList>, crate::Error> { todo!() }
+                }
+            }
+        };
+        let builders = ["GetWorkflows", "GetTags", "GetUsers", "GetProjects"].map(builder);
+        let mut file: syn::File = syn::parse2(quote! {
+            pub mod types {
+                pub struct WorkflowList {
+                    pub data: ::std::vec::Vec<Workflow>,
+                    pub next_cursor: ::std::option::Option<::std::string::String>,
+                }
+                pub struct Workflow { pub id: ::std::string::String }
+            }
+            pub mod builder { #(#builders)* }
+        })
+        .unwrap();
+        let ops = [
+            Operation::sample("getWorkflows", "get", "/workflows"),
+            Operation::sample("getTags", "get", "/tags"),
+            Operation::sample("getUsers", "get", "/users"),
+            Operation::sample("getProjects", "get", "/projects"),
+        ];
+        let found = super::paginated(&file, &doc, &ops);
+        assert_eq!(
+            found,
+            [super::Paginated {
+                id: "getWorkflows".into(),
+                builder: "GetWorkflows".into(),
+                page: "WorkflowList".into(),
+                item: "Workflow".into(),
+            }]
+        );
+        assert_eq!(super::apply(&mut file, &doc, &ops), ["getWorkflows"]);
+        assert_eq!(
+            methods(&file, "GetWorkflows"),
+            ["cursor", "send", "stream", "collect_all"]
+        );
+        for other in ["GetTags", "GetUsers", "GetProjects"] {
+            assert_eq!(methods(&file, other), ["cursor", "send"], "{other}");
+        }
+        insta::assert_snapshot!(prettyplease::unparse(&file));
+    }
 }

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
+use syn::visit::Visit;
 use syn::{ImplItem, Item};
 
 use super::syntax::module;
@@ -26,6 +27,25 @@ pub(super) fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
             _ => {}
         }
     }
+}
+
+/// Every `X` of a path `types::builder::X` in `items`.
+fn builders_named(items: &[Item]) -> BTreeSet<String> {
+    struct Find(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            let segments: Vec<&syn::Ident> = path.segments.iter().map(|s| &s.ident).collect();
+            for w in segments.windows(3) {
+                if w[0] == "types" && w[1] == "builder" {
+                    self.0.insert(w[2].to_string());
+                }
+            }
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut find = Find(BTreeSet::new());
+    items.iter().for_each(|i| find.visit_item(i));
+    find.0
 }
 
 /// Type name -> the type names its definition mentions (structs and enums of `types`).
@@ -77,20 +97,8 @@ pub(super) fn closure(
 /// Returns how many builders were removed.
 pub(super) fn apply(file: &mut syn::File) -> usize {
     // Roots: every `types::builder::X` the request builders mention.
-    let roots: BTreeSet<String> = match module(file, "builder") {
-        Some(items) => {
-            let text = items
-                .iter()
-                .map(|i| i.to_token_stream().to_string())
-                .collect::<Vec<_>>()
-                .join(" ");
-            text.split("types :: builder :: ")
-                .skip(1)
-                .filter_map(|s| s.split(|c: char| !c.is_alphanumeric() && c != '_').next())
-                .map(str::to_string)
-                .collect()
-        }
-        None => return 0,
+    let Some(roots) = module(file, "builder").map(|items| builders_named(items)) else {
+        return 0;
     };
     let Some(types) = types_module(file) else { return 0 };
     let keep = closure(&type_graph(types), roots);
@@ -124,4 +132,95 @@ pub(super) fn apply(file: &mut syn::File) -> usize {
         removed += before - items.len();
     }
     removed
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+    use syn::Item;
+
+    /// The names of typify's builder structs, and of the types with a `builder()` constructor.
+    fn builders(file: &syn::File) -> (Vec<String>, Vec<String>) {
+        let types = super::super::syntax::module_ref(file, "types").unwrap();
+        let structs = types
+            .iter()
+            .find_map(|i| match i {
+                Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+                _ => None,
+            })
+            .unwrap()
+            .1
+            .iter()
+            .filter_map(|i| match i {
+                Item::Struct(s) => Some(s.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        let constructors = types
+            .iter()
+            .filter_map(|i| match i {
+                Item::Impl(imp) if imp.trait_.is_none() => super::super::syntax::self_ident(&imp.self_ty),
+                _ => None,
+            })
+            .collect();
+        (structs, constructors)
+    }
+
+    #[test]
+    fn builders_stay_for_what_a_request_carries() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub mod types {
+                pub struct CreateBody { pub settings: Settings, pub tags: ::std::vec::Vec<Tag> }
+                pub struct Settings { pub mode: Mode }
+                pub enum Mode { Fast(Tuning), Slow }
+                pub struct Tuning { pub level: i64 }
+                pub struct Tag { pub name: ::std::string::String }
+                pub struct Answer { pub tag: Tag, pub extra: Extra }
+                pub struct Extra { pub note: ::std::string::String }
+                impl CreateBody { pub fn builder() -> builder::CreateBody { Default::default() } }
+                impl Settings { pub fn builder() -> builder::Settings { Default::default() } }
+                impl Tuning { pub fn builder() -> builder::Tuning { Default::default() } }
+                impl Tag { pub fn builder() -> builder::Tag { Default::default() } }
+                impl Answer { pub fn builder() -> builder::Answer { Default::default() } }
+                impl Extra { pub fn builder() -> builder::Extra { Default::default() } }
+                impl ::std::fmt::Display for Extra {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { todo!() }
+                }
+                pub mod builder {
+                    pub struct CreateBody { settings: ::std::result::Result<super::Settings, ::std::string::String> }
+                    impl ::std::convert::TryFrom<CreateBody> for super::CreateBody {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: CreateBody) -> Result<Self, Self::Error> { todo!() }
+                    }
+                    pub struct Settings { mode: ::std::result::Result<super::Mode, ::std::string::String> }
+                    pub struct Tuning { level: ::std::result::Result<i64, ::std::string::String> }
+                    pub struct Tag { name: ::std::result::Result<::std::string::String, ::std::string::String> }
+                    pub struct Answer { tag: ::std::result::Result<super::Tag, ::std::string::String> }
+                    impl ::std::convert::From<super::Answer> for Answer {
+                        fn from(value: super::Answer) -> Self { todo!() }
+                    }
+                    pub struct Extra { note: ::std::result::Result<::std::string::String, ::std::string::String> }
+                }
+            }
+            pub mod builder {
+                pub struct CreateThing<'a> {
+                    client: &'a super::Client,
+                    body: Result<types::builder::CreateBody, String>,
+                }
+                pub struct GetAnswer<'a> { client: &'a super::Client }
+                impl<'a> GetAnswer<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Answer>, Error<()>> { todo!() }
+                }
+            }
+        })
+        .unwrap();
+        // The request body, what it reaches (through an enum's variant too); not what only an
+        // answer carries.
+        assert_eq!(super::apply(&mut file), 3, "Answer (struct and impl) and Extra");
+        let kept = ["CreateBody", "Settings", "Tuning", "Tag"].map(String::from).to_vec();
+        assert_eq!(builders(&file), (kept.clone(), kept));
+        let out = prettyplease::unparse(&file);
+        assert!(out.contains("impl ::std::fmt::Display for Extra"), "other impls stay");
+        insta::assert_snapshot!(out);
+    }
 }

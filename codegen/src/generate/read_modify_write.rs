@@ -23,7 +23,7 @@ use quote::{format_ident, quote};
 use syn::{Fields, Item, ItemStruct};
 
 use super::model::Operation;
-use super::syntax::{module, self_ident, types_module};
+use super::syntax::{first_type_argument, module, self_ident, type_is, type_path, types_module};
 
 /// A field or element type, with aliases resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,14 +79,12 @@ fn pairs(file: &mut syn::File, operations: &[Operation]) -> Vec<(String, String)
             syn::ImplItem::Fn(f) if f.sig.ident == "send_unmapped" => Some(f),
             _ => None,
         })?;
-        let ret = quote::ToTokens::to_token_stream(&send.sig.output).to_string();
-        let inner = ret.split("types :: ").nth(1)?;
-        Some(
-            inner
-                .split(|c: char| !c.is_alphanumeric() && c != '_')
-                .next()?
-                .to_string(),
-        )
+        // `Result<ResponseValue<types::X>, Error<()>>` -> `X`
+        let syn::ReturnType::Type(_, ret) = &send.sig.output else {
+            return None;
+        };
+        let value = first_type_argument(first_type_argument(ret)?)?;
+        types_path_name(value, "types")
     };
     let blank = |path: &str| -> String {
         path.split('/')
@@ -117,6 +115,20 @@ fn pairs(file: &mut syn::File, operations: &[Operation]) -> Vec<(String, String)
     out
 }
 
+/// `X` of a type path `..::<module>::X` (`types::X`, `types::builder::X`), or of a `Vec` of
+/// one (a list body: `Vec<types::UpdateExecutionTagsBodyItem>`).
+fn types_path_name(ty: &syn::Type, module: &str) -> Option<String> {
+    let ty = match type_is(ty, &["std", "vec", "Vec"]) || type_is(ty, &["Vec"]) {
+        true => first_type_argument(ty)?,
+        false => ty,
+    };
+    let path = type_path(ty)?;
+    match path.as_slice() {
+        [.., m, name] if m == module => Some(name.clone()),
+        _ => None,
+    }
+}
+
 /// The JSON body type of a request builder (`body: Result<types::builder::X, String>`).
 fn body_type(builders: &[Item], builder: &str) -> Option<String> {
     builders.iter().find_map(|i| match i {
@@ -125,15 +137,10 @@ fn body_type(builders: &[Item], builder: &str) -> Option<String> {
                 .named
                 .iter()
                 .find(|f| f.ident.as_ref().is_some_and(|i| i == "body"))
+                // `Result<types::builder::X, String>` (or a list of `types::X`) -> `X`
                 .and_then(|f| {
-                    let text = quote::ToTokens::to_token_stream(&f.ty).to_string();
-                    let rest = text.split("types :: ").nth(1)?;
-                    let rest = rest.strip_prefix("builder :: ").unwrap_or(rest);
-                    Some(
-                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
-                            .next()?
-                            .to_string(),
-                    )
+                    let ty = first_type_argument(&f.ty)?;
+                    types_path_name(ty, "builder").or_else(|| types_path_name(ty, "types"))
                 }),
             _ => None,
         },
@@ -156,9 +163,7 @@ impl Types {
                 Item::Enum(e) => {
                     let catch_all = e.variants.iter().find(|v| {
                         v.ident.to_string().starts_with("Unrecognized")
-                            && quote::ToTokens::to_token_stream(&v.fields)
-                                .to_string()
-                                .contains("String")
+                            && v.fields.iter().any(|f| type_is(&f.ty, &["std", "string", "String"]))
                     });
                     if let Some(v) = catch_all {
                         t.open_enums.insert(e.ident.to_string(), v.ident.clone());
@@ -215,10 +220,9 @@ impl Types {
             f.named
                 .iter()
                 .filter_map(|f| {
-                    let defaulted = f.attrs.iter().any(|a| {
-                        a.path().is_ident("serde")
-                            && quote::ToTokens::to_token_stream(a).to_string().contains("default")
-                    });
+                    let defaulted = super::syntax::serde_args(&f.attrs)
+                        .iter()
+                        .any(|m| m.path().is_ident("default"));
                     Some((f.ident.clone()?, self.ty(&f.ty), defaulted))
                 })
                 .collect(),
@@ -227,9 +231,15 @@ impl Types {
 
     fn derives_default(&self, name: &str) -> bool {
         self.structs.get(name).is_some_and(|s| {
-            s.attrs.iter().any(|a| {
-                a.path().is_ident("derive") && quote::ToTokens::to_token_stream(a).to_string().contains("Default")
-            })
+            s.attrs
+                .iter()
+                .filter(|a| a.path().is_ident("derive"))
+                .filter_map(|a| {
+                    a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                        .ok()
+                })
+                .flatten()
+                .any(|p| p.segments.last().is_some_and(|s| s.ident == "Default"))
         })
     }
 }

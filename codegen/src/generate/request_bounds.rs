@@ -233,3 +233,118 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation])
     }
     added
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+    use serde_json::json;
+
+    use super::super::model::Operation;
+
+    /// An export body with every kind of bound, and one that combines alternatives.
+    fn spec() -> serde_json::Value {
+        json!({
+            "paths": {
+                "/export": { "post": { "requestBody": { "$ref": "#/components/requestBodies/export" } } },
+                "/either": { "post": { "requestBody": { "content": { "application/json": { "schema": {
+                    "anyOf": [{ "$ref": "#/components/schemas/exportBody" }, { "type": "object" }]
+                } } } } } },
+            },
+            "components": {
+                "requestBodies": { "export": { "content": { "application/json": { "schema": {
+                    "$ref": "#/components/schemas/exportBody"
+                } } } } },
+                "schemas": {
+                    "id": { "type": "string", "minLength": 1 },
+                    "exportBody": {
+                        "type": "object",
+                        "required": ["workflowIds", "name", "nickname", "mode"],
+                        "properties": {
+                            // Required: the list's count, each item's length.
+                            "workflowIds": {
+                                "type": "array", "minItems": 1, "maxItems": 300,
+                                "items": { "$ref": "#/components/schemas/id" }
+                            },
+                            // Optional (an `Option<Vec<_>>`): checked when sent; no minimum 0.
+                            "folderIds": { "type": "array", "minItems": 0, "maxItems": 10, "items": { "type": "string" } },
+                            // The `string-constraints` rule's extension, or the schema's own.
+                            "name": { "type": "string", "x-n8n-api-constraints": { "minLength": 1, "maxLength": 128 } },
+                            "description": { "type": "string", "maxLength": 500 },
+                            // Required but nullable: an `Option` too.
+                            "nickname": { "type": "string", "nullable": true, "maxLength": 20 },
+                            // Enums, formats, numbers and unbounded lists: nothing to check.
+                            "mode": { "type": "string", "enum": ["a", "b"], "maxLength": 1 },
+                            "since": { "type": "string", "format": "date-time", "maxLength": 30 },
+                            "count": { "type": "integer", "maximum": 5 },
+                            "tags": { "type": "array", "items": { "type": "string" } }
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn sizes_are_checked_right_after_the_body_is_built() {
+        let doc = spec();
+        let builder = |name: &str| {
+            let name = quote::format_ident!("{name}");
+            quote! {
+                impl<'a> #name<'a> {
+                    async fn send_unmapped(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let Self { client, body } = self;
+                        let body = body
+                            .and_then(|v| types::ExportBody::try_from(v).map_err(|e| e.to_string()))
+                            .map_err(Error::InvalidRequest)?;
+                        let url = format!("{}/export", client.baseurl);
+                        todo!()
+                    }
+                }
+            }
+        };
+        let builders = ["Export", "Either"].map(builder);
+        let mut file: syn::File = syn::parse2(quote!(pub mod builder { #(#builders)* })).unwrap();
+        let ops = [
+            Operation::sample("export", "post", "/export"),
+            Operation::sample("either", "post", "/either"),
+        ];
+        assert_eq!(super::apply(&mut file, &doc, &ops), 6);
+        let builder = super::super::syntax::module_ref(&file, "builder").unwrap();
+        let statements = |name: &str| {
+            super::super::syntax::inherent_impl(builder, name).map(|imp| {
+                let syn::ImplItem::Fn(f) = &imp.items[0] else { panic!() };
+                f.block.stmts.len()
+            })
+        };
+        assert_eq!(statements("Export"), Some(4 + 6));
+        assert_eq!(
+            statements("Either"),
+            Some(4),
+            "a body of alternatives is not a plain struct"
+        );
+        let out = prettyplease::unparse(&file);
+        for expected in [
+            // Required list: checked as a slice; item lengths without an upper bound.
+            "if let Some(list) = Some(body.workflow_ids.as_slice())",
+            "(1usize..=300usize).contains(&list.len())",
+            "\"`workflowIds` takes 1 to 300 items, not {}\"",
+            "\"`workflowIds[{}]` takes at least 1 character, not {}\"",
+            // Optional list: only when there is one.
+            "if let Some(list) = body.folder_ids.as_deref()",
+            "\"`folderIds` takes at most 10 items, not {}\"",
+            "Some(body.name.as_str()).map(|v| v.chars().count())",
+            "\"`name` takes 1 to 128 characters, not {}\"",
+            "body.description.as_deref().map(|v| v.chars().count())",
+            "body.nickname.as_deref()",
+        ] {
+            assert!(out.contains(expected), "no {expected:?} in\n{out}");
+        }
+        for unchecked in ["mode", "since", "count", "tags"] {
+            assert!(
+                !out.contains(&format!("body.{unchecked}")),
+                "{unchecked} checked:\n{out}"
+            );
+        }
+        insta::assert_snapshot!(out);
+    }
+}

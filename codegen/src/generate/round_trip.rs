@@ -16,10 +16,9 @@
 //! - `f64` fields serialize as JavaScript does (`1.0` as `1`): n8n is JavaScript, every integral
 //!   number it sends reads back in the same spelling (`"typeVersion": 1`, `"position": [0, 0]`).
 
-use quote::ToTokens;
 use syn::{Field, Fields, Item, parse_quote};
 
-use super::syntax::types_module;
+use super::syntax::{first_type_argument, serde_args, serde_value, type_is, types_module};
 
 /// What the pass changed, for its test.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -44,7 +43,7 @@ pub(super) fn apply(file: &mut syn::File) -> Changed {
                 // A number newtype (`enum: [1]` of `type: number`), `#[serde(transparent)]`.
                 if let Fields::Unnamed(fields) = &mut s.fields
                     && fields.unnamed.len() == 1
-                    && text(&fields.unnamed[0].ty) == "f64"
+                    && type_is(&fields.unnamed[0].ty, &["f64"])
                 {
                     fields.unnamed[0]
                         .attrs
@@ -104,42 +103,74 @@ fn builders(types: &[Item]) -> std::collections::BTreeSet<String> {
 
 /// `skip_serializing_if = "<a list or map>::is_empty"`.
 fn is_empty_skip(m: &syn::Meta) -> bool {
-    m.path().is_ident("skip_serializing_if") && text(m).ends_with("::is_empty\"")
+    serde_value(std::slice::from_ref(m), "skip_serializing_if").is_some_and(|v| v.ends_with("::is_empty"))
 }
 
-fn text(t: &impl ToTokens) -> String {
-    t.to_token_stream().to_string().replace(' ', "")
+/// What the field's serde attributes already say.
+struct Serde {
+    default: bool,
+    option_deserialize: bool,
+    serialize_with: bool,
+    never_sent: bool,
 }
 
-fn serde_attrs(f: &Field) -> String {
-    f.attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .map(text)
-        .collect::<Vec<_>>()
-        .join("")
+impl Serde {
+    fn of(f: &Field) -> Self {
+        let args = serde_args(&f.attrs);
+        let has = |name: &str| args.iter().any(|m| m.path().is_ident(name));
+        Serde {
+            default: has("default") || has("flatten"),
+            option_deserialize: serde_value(&args, "deserialize_with").as_deref()
+                == Some("::std::option::Option::deserialize"),
+            serialize_with: has("serialize_with") || has("with"),
+            never_sent: has("skip_serializing"),
+        }
+    }
+}
+
+/// `Option<..>` / `Vec<..>` / `serde_json::Map<..>`, and what they hold.
+fn is_option(ty: &syn::Type) -> bool {
+    type_is(ty, &["std", "option", "Option"])
+}
+
+fn is_vec(ty: &syn::Type) -> bool {
+    type_is(ty, &["std", "vec", "Vec"])
+}
+
+fn is_map(ty: &syn::Type) -> bool {
+    type_is(ty, &["serde_json", "Map"])
+}
+
+fn holds(ty: &syn::Type, outer: fn(&syn::Type) -> bool, inner: fn(&syn::Type) -> bool) -> bool {
+    outer(ty) && first_type_argument(ty).is_some_and(inner)
+}
+
+fn is_f64(ty: &syn::Type) -> bool {
+    type_is(ty, &["f64"])
 }
 
 fn field(f: &mut Field, changed: &mut Changed) {
-    let serde = serde_attrs(f);
-    let has_default = serde.contains("default") || serde.contains("flatten");
-    let ty = text(&f.ty);
-    if serde.contains("deserialize_with=\"::std::option::Option::deserialize\"") && !has_default {
+    let serde = Serde::of(f);
+    if serde.option_deserialize && !serde.default {
         f.attrs.push(parse_quote!(#[serde(default)]));
         changed.absent_is_null += 1;
-    } else if ty.starts_with("::serde_json::Map<") && !has_default {
+    } else if is_map(&f.ty) && !serde.default {
         f.attrs.push(parse_quote!(#[serde(default)]));
         changed.empty_when_absent += 1;
     }
-    let with = match ty.as_str() {
-        "f64" => "crate::support::js_number::plain",
-        "::std::option::Option<f64>" => "crate::support::js_number::option",
-        "::std::vec::Vec<f64>" => "crate::support::js_number::list",
-        "::std::option::Option<::std::vec::Vec<f64>>" => "crate::support::js_number::option_list",
-        _ => return,
+    let ty = &f.ty;
+    let with = if is_f64(ty) {
+        "crate::support::js_number::plain"
+    } else if holds(ty, is_option, is_f64) {
+        "crate::support::js_number::option"
+    } else if holds(ty, is_vec, is_f64) {
+        "crate::support::js_number::list"
+    } else if is_option(ty) && first_type_argument(ty).is_some_and(|t| holds(t, is_vec, is_f64)) {
+        "crate::support::js_number::option_list"
+    } else {
+        return;
     };
-    let never_sent = serde.contains("skip_serializing)") || serde.contains("skip_serializing,");
-    if !serde.contains("serialize_with") && !serde.contains("with=") && !never_sent {
+    if !serde.serialize_with && !serde.never_sent {
         f.attrs.push(parse_quote!(#[serde(serialize_with = #with)]));
         changed.js_numbers += 1;
     }
@@ -148,22 +179,26 @@ fn field(f: &mut Field, changed: &mut Changed) {
 /// Adds `Default` to the derives of a struct whose every field has an empty value.
 fn derive_default(s: &mut syn::ItemStruct) -> bool {
     let Fields::Named(fields) = &s.fields else { return false };
-    let empty = |f: &Field| {
-        let ty = text(&f.ty);
-        ["::std::option::Option<", "::serde_json::Map<", "::std::vec::Vec<"]
-            .iter()
-            .any(|p| ty.starts_with(p))
-    };
-    let derives = s
+    let empty = |f: &Field| is_option(&f.ty) || is_map(&f.ty) || is_vec(&f.ty);
+    let derives: Vec<syn::Path> = s
         .attrs
         .iter()
         .filter(|a| a.path().is_ident("derive"))
-        .map(text)
-        .collect::<String>();
+        .filter_map(|a| {
+            a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .collect();
+    let derives_one = |name: &str| {
+        derives
+            .iter()
+            .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+    };
     if fields.named.is_empty()
         || !fields.named.iter().all(empty)
-        || derives.contains("Default")
-        || !derives.contains("Deserialize")
+        || derives_one("Default")
+        || !derives_one("Deserialize")
     {
         return false;
     }
@@ -183,7 +218,7 @@ fn builder_defaults(items: &mut [Item]) -> usize {
                 s.ident.to_string(),
                 s.fields
                     .iter()
-                    .filter(|f| text(&f.ty).starts_with("::std::result::Result<::serde_json::Map<"))
+                    .filter(|f| holds(&f.ty, |t| type_is(t, &["std", "result", "Result"]), is_map))
                     .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
                     .collect(),
             )),
@@ -193,7 +228,12 @@ fn builder_defaults(items: &mut [Item]) -> usize {
     struct Fix<'a>(usize, &'a [String]);
     impl syn::visit_mut::VisitMut for Fix<'_> {
         fn visit_field_value_mut(&mut self, fv: &mut syn::FieldValue) {
-            if self.1.contains(&text(&fv.member)) && text(&fv.expr).starts_with("Err(") {
+            let member = match &fv.member {
+                syn::Member::Named(n) => n.to_string(),
+                syn::Member::Unnamed(_) => return,
+            };
+            let unset = matches!(&fv.expr, syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")));
+            if self.1.contains(&member) && unset {
                 fv.expr = parse_quote!(Ok(Default::default()));
                 self.0 += 1;
             }

@@ -28,3 +28,54 @@ pub(super) fn apply(file: &mut syn::File) -> usize {
     }
     sealed
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+    use syn::Item;
+
+    #[test]
+    fn the_tag_traits_are_sealed() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub trait ClientWorkflowExt { fn get_workflow(&self) -> builder::GetWorkflow<'_>; }
+            impl ClientWorkflowExt for Client { fn get_workflow(&self) -> builder::GetWorkflow<'_> { todo!() } }
+            pub trait ClientTagsExt: Send { fn get_tags(&self) -> builder::GetTags<'_>; }
+            pub trait ClientHooks { fn pre(&self); }
+            pub trait ClientInfo<Inner> { fn baseurl(&self) -> &str; }
+        })
+        .unwrap();
+        assert_eq!(super::apply(&mut file), 2);
+        let supertraits: Vec<(String, String)> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Trait(t) => {
+                    let bounds = &t.supertraits;
+                    Some((t.ident.to_string(), quote!(#bounds).to_string()))
+                }
+                _ => None,
+            })
+            .collect();
+        let supertraits: Vec<(&str, &str)> = supertraits.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            supertraits,
+            [
+                ("ClientWorkflowExt", "sealed :: Sealed"),
+                ("ClientTagsExt", "Send + sealed :: Sealed"),
+                ("ClientHooks", ""),
+                ("ClientInfo", ""),
+            ]
+        );
+        insta::assert_snapshot!(prettyplease::unparse(&file));
+    }
+
+    #[test]
+    fn without_tag_traits_nothing_is_added() {
+        let mut file: syn::File = syn::parse2(quote!(
+            pub trait ClientHooks {}
+        ))
+        .unwrap();
+        assert_eq!(super::apply(&mut file), 0);
+        assert_eq!(file.items.len(), 1, "no `sealed` module");
+    }
+}

@@ -26,85 +26,9 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
     let mut shown: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for op in operations {
         let tag = op.tags.first().cloned().unwrap_or_else(|| "untagged".into());
-        let text = out.entry(tag.clone()).or_default();
-        let shown = shown.entry(tag).or_default();
-        text.push_str(&format!(
-            "{}  {} {}",
-            op.method_name,
-            op.method.to_ascii_uppercase(),
-            op.path
-        ));
-        if !op.scopes.is_empty() {
-            text.push_str(&format!("  [{}]", op.scopes.join(", ")));
-        }
-        if op.beta {
-            text.push_str("  (beta)");
-        }
-        text.push('\n');
-        if let Some(Item::Struct(s)) = builder_items
-            .iter()
-            .find(|i| matches!(i, Item::Struct(s) if s.ident == op.builder))
-        {
-            for f in s.fields.iter() {
-                let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
-                if name == "client" || name == "form" {
-                    continue;
-                }
-                let (ty, required) = param_type(&f.ty);
-                types.note(&ty, shown);
-                text.push_str(&format!(
-                    "  {name}: {ty}{}\n",
-                    if required { " (required)" } else { "" }
-                ));
-            }
-        }
-        let imp = builder_items.iter().find_map(|i| match i {
-            Item::Impl(imp)
-                if imp.trait_.is_none()
-                    && super::syntax::self_ident(&imp.self_ty).as_deref() == Some(op.builder.as_str()) =>
-            {
-                Some(imp)
-            }
-            _ => None,
-        });
-        if let Some(imp) = imp {
-            if op.multipart {
-                for item in &imp.items {
-                    if let ImplItem::Fn(f) = item {
-                        let body = tokens(&f.block);
-                        if body.contains("self . form .") {
-                            let arg = f.sig.inputs.iter().nth(1).map(tokens).unwrap_or_default();
-                            let mut ty = simplify(arg.split_once(':').map_or("", |x| x.1));
-                            // A generic parameter reads as its bound: `V: Into<FilePart>`.
-                            for g in f.sig.generics.type_params() {
-                                let bound = simplify(&tokens(&g.bounds));
-                                ty = ty.replace(&g.ident.to_string(), &format!("impl {bound}"));
-                            }
-                            text.push_str(&format!("  form {}: {ty}\n", f.sig.ident));
-                        }
-                    }
-                }
-            }
-            if let Some(send) = imp.items.iter().find_map(|i| match i {
-                ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
-                _ => None,
-            }) {
-                let ty = simplify(&success(&send.sig.output));
-                types.note(&ty, shown);
-                text.push_str(&format!("  -> {ty}\n"));
-            }
-        }
-        if !op.errors.is_empty() {
-            let errs: Vec<String> = op
-                .errors
-                .iter()
-                .map(|e| match &e.schema {
-                    Some(s) => format!("{} {}", e.status, type_name(s)),
-                    None => e.status.clone(),
-                })
-                .collect();
-            text.push_str(&format!("  errors: {}\n", errs.join(", ")));
-        }
+        let shown = shown.entry(tag.clone()).or_default();
+        let text = operation_text(op, &builder_items, &types, shown);
+        out.entry(tag).or_default().push_str(&text);
     }
     for (tag, names) in shown {
         let text = out.entry(tag).or_default();
@@ -113,6 +37,90 @@ pub fn surface(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, S
         }
     }
     out
+}
+
+/// One operation: its line, its builder's parameters, form fields, success type and errors.
+/// The types it mentions go to `shown` (described after the tag's operations).
+fn operation_text(op: &Operation, builder_items: &[&Item], types: &TypeIndex<'_>, shown: &mut Vec<String>) -> String {
+    let mut text = format!("{}  {} {}", op.method_name, op.method.to_ascii_uppercase(), op.path);
+    if !op.scopes.is_empty() {
+        text.push_str(&format!("  [{}]", op.scopes.join(", ")));
+    }
+    if op.beta {
+        text.push_str("  (beta)");
+    }
+    text.push('\n');
+    if let Some(Item::Struct(s)) = builder_items
+        .iter()
+        .find(|i| matches!(i, Item::Struct(s) if s.ident == op.builder))
+    {
+        for f in s.fields.iter() {
+            let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+            if name == "client" || name == "form" {
+                continue;
+            }
+            let (ty, required) = param_type(&f.ty);
+            types.note(&ty, shown);
+            text.push_str(&format!(
+                "  {name}: {ty}{}\n",
+                if required { " (required)" } else { "" }
+            ));
+        }
+    }
+    let imp = builder_items.iter().find_map(|i| match i {
+        Item::Impl(imp)
+            if imp.trait_.is_none()
+                && super::syntax::self_ident(&imp.self_ty).as_deref() == Some(op.builder.as_str()) =>
+        {
+            Some(imp)
+        }
+        _ => None,
+    });
+    if let Some(imp) = imp {
+        if op.multipart {
+            text.push_str(&form_lines(imp));
+        }
+        if let Some(send) = imp.items.iter().find_map(|i| match i {
+            ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+            _ => None,
+        }) {
+            let ty = simplify(&success(&send.sig.output));
+            types.note(&ty, shown);
+            text.push_str(&format!("  -> {ty}\n"));
+        }
+    }
+    if !op.errors.is_empty() {
+        let errs: Vec<String> = op
+            .errors
+            .iter()
+            .map(|e| match &e.schema {
+                Some(s) => format!("{} {}", e.status, type_name(s)),
+                None => e.status.clone(),
+            })
+            .collect();
+        text.push_str(&format!("  errors: {}\n", errs.join(", ")));
+    }
+    text
+}
+
+/// `form <setter>: <type>` for each form-field setter of a multipart builder.
+fn form_lines(imp: &syn::ItemImpl) -> String {
+    let mut text = String::new();
+    for item in &imp.items {
+        if let ImplItem::Fn(f) = item
+            && tokens(&f.block).contains("self . form .")
+        {
+            let arg = f.sig.inputs.iter().nth(1).map(tokens).unwrap_or_default();
+            let mut ty = simplify(arg.split_once(':').map_or("", |x| x.1));
+            // A generic parameter reads as its bound: `V: Into<FilePart>`.
+            for g in f.sig.generics.type_params() {
+                let bound = simplify(&tokens(&g.bounds));
+                ty = ty.replace(&g.ident.to_string(), &format!("impl {bound}"));
+            }
+            text.push_str(&format!("  form {}: {ty}\n", f.sig.ident));
+        }
+    }
+    text
 }
 
 /// The structs of the `types` module (aliases resolved), to show their fields.

@@ -107,3 +107,59 @@ pub(super) fn doc_text(attrs: &[syn::Attribute]) -> String {
 pub(super) fn types_file(tokens: proc_macro2::TokenStream) -> syn::File {
     syn::parse2(quote::quote!(pub mod types { #tokens })).expect("test tokens parse")
 }
+
+/// The path a type names, its segments' idents (`::std::option::Option<T>` -> `std option
+/// Option`), without generic arguments; `None` for references, tuples and the like.
+pub(super) fn type_path(ty: &syn::Type) -> Option<Vec<String>> {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => Some(p.path.segments.iter().map(|s| s.ident.to_string()).collect()),
+        _ => None,
+    }
+}
+
+/// The type names the path `want` (its last segments: `["serde_json", "Map"]`).
+pub(super) fn type_is(ty: &syn::Type, want: &[&str]) -> bool {
+    type_path(ty).is_some_and(|p| p.len() >= want.len() && p[p.len() - want.len()..].iter().eq(want))
+}
+
+/// The first generic type argument of a path type (`Option<T>` -> `T`).
+pub(super) fn first_type_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// The arguments of a field's `#[serde(..)]` attributes, parsed (`rename = ".."`, `default`,
+/// `flatten`, ...); attributes that do not parse as a meta list are skipped.
+pub(super) fn serde_args(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| {
+            a.meta
+                .require_list()
+                .ok()?
+                .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+/// The string value of a `name = "value"` serde argument, if `args` has one.
+pub(super) fn serde_value(args: &[syn::Meta], name: &str) -> Option<String> {
+    args.iter().find_map(|m| match m {
+        syn::Meta::NameValue(nv) if nv.path.is_ident(name) => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s), ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}

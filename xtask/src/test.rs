@@ -41,8 +41,9 @@ fn step(name: &str, mut cmd: Command) -> Result<()> {
     Ok(())
 }
 
-/// Each tag feature alone must build (`cargo check`: the whole crate is built by the tests), in
-/// the client and in the mock crate (whose tag features turn on the client's).
+/// Each tag feature alone must build (`cargo check`: the whole crate is built by the tests). The
+/// mock crate's tag feature turns on the client's, so checking the mock with one tag checks the
+/// client with that tag too (its dependency) and the mock's own gates: one check per tag.
 fn features() -> Result<()> {
     let manifest = std::fs::read_to_string(root().join("n8n-api/Cargo.toml"))?;
     let full = manifest
@@ -56,20 +57,18 @@ fn features() -> Result<()> {
         .filter(|t| !t.is_empty())
         .collect();
     eprintln!(
-        "==> each of the {} tag features alone builds, in n8n-api and n8n-api-mock (cargo check)",
+        "==> each of the {} tag features alone builds, in n8n-api-mock and so in n8n-api (cargo check)",
         tags.len()
     );
     let t = Instant::now();
     for tag in &tags {
-        for (krate, features) in [("n8n-api", format!("rustls,{tag}")), ("n8n-api-mock", tag.clone())] {
-            let mut c = cargo();
-            c.args(["check", "--quiet", "-p", krate, "--no-default-features", "--features"])
-                .arg(features)
-                .env("RUSTFLAGS", "-D warnings");
-            let status = c.status()?;
-            if !status.success() {
-                bail!("{krate} with only the `{tag}` feature does not build");
-            }
+        let mut c = cargo();
+        c.args(["check", "--quiet", "-p", "n8n-api-mock", "--no-default-features", "--features"])
+            .arg(tag)
+            .env("RUSTFLAGS", "-D warnings");
+        let status = c.status()?;
+        if !status.success() {
+            bail!("n8n-api or n8n-api-mock with only the `{tag}` feature does not build");
         }
     }
     eprintln!("    tag features: ok in {:.0} s", t.elapsed().as_secs_f64());

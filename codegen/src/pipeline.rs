@@ -267,9 +267,19 @@ fn write_standalone_crate(
     manifest.push_str("\n# Standalone: not part of the n8n-api workspace.\n[workspace]\n");
     fetch::write_atomic(&out_dir.join("Cargo.toml"), manifest.as_bytes())?;
     copy_sources(&src, &out_src)?;
+    // What the package carries beside its sources (the crate docs include its README).
+    for file in PACKAGE_FILES {
+        let from = template_dir.join(file);
+        if from.exists() {
+            std::fs::copy(&from, out_dir.join(file)).map_err(|e| Error::io(&from, e))?;
+        }
+    }
     fetch::write_atomic(&out_dir.join(GENERATED_FILE), code.as_bytes())?;
     Ok(())
 }
+
+/// The files of a crate's package that are not sources.
+const PACKAGE_FILES: &[&str] = &["README.md", "LICENSE-MIT", "LICENSE-APACHE"];
 
 fn copy_sources(from: &Path, to: &Path) -> Result<()> {
     let entries = std::fs::read_dir(from).map_err(|e| Error::io(from, e))?;

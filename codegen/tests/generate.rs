@@ -21,7 +21,8 @@ fn a_progenitor_panic_is_an_error_naming_the_operation() {
         .expect("generation fails");
     match &err {
         Error::Generate { operation, message } => {
-            assert_eq!(operation, "twoBodies (GET /two/{id})");
+            // (`id-names` names the collection's id: `{id}` -> `{twoId}`.)
+            assert_eq!(operation, "twoBodies (GET /two/{twoId})");
             assert!(message.starts_with("progenitor panicked: "), "{message}");
         }
         other => panic!("unexpected error: {other}"),

@@ -61,7 +61,7 @@ pub mod operation {
     #[derive(Debug)]
     pub enum UpdateSamlConfiguration {}
     #[cfg(feature = "credential")]
-    /// The `testCredential` operation (`POST /credentials/{id}/test`).
+    /// The `testCredential` operation (`POST /credentials/{credentialId}/test`).
     #[derive(Debug)]
     pub enum TestCredential {}
     #[cfg(feature = "credential")]
@@ -69,35 +69,39 @@ pub mod operation {
     #[derive(Debug)]
     pub enum GetCredentialType {}
     #[cfg(feature = "tags")]
-    /// The `deleteTag` operation (`DELETE /tags/{id}`).
+    /// The `deleteTag` operation (`DELETE /tags/{tagId}`).
     #[derive(Debug)]
     pub enum DeleteTag {}
     #[cfg(feature = "tags")]
-    /// The `updateTag` operation (`PUT /tags/{id}`).
+    /// The `updateTag` operation (`PUT /tags/{tagId}`).
     #[derive(Debug)]
     pub enum UpdateTag {}
+    #[cfg(feature = "tags")]
+    /// The `getTag` operation (`GET /tags/{tagId}`).
+    #[derive(Debug)]
+    pub enum GetTag {}
     #[cfg(feature = "workflow")]
-    /// The `getWorkflowsByIdByVersionId` operation (`GET /workflows/{id}/{versionId}`).
+    /// The `getWorkflowsByIdByVersionId` operation (`GET /workflows/{workflowId}/{versionId}`).
     #[derive(Debug)]
     pub enum GetWorkflowsByIdByVersionId {}
     #[cfg(feature = "evaluation")]
-    /// The `getTestRuns` operation (`GET /workflows/{id}/test-runs`).
+    /// The `getTestRuns` operation (`GET /workflows/{workflowId}/test-runs`).
     #[derive(Debug)]
     pub enum GetTestRuns {}
     #[cfg(feature = "evaluation")]
-    /// The `createTestRun` operation (`POST /workflows/{id}/test-runs`).
+    /// The `createTestRun` operation (`POST /workflows/{workflowId}/test-runs`).
     #[derive(Debug)]
     pub enum CreateTestRun {}
     #[cfg(feature = "evaluation")]
-    /// The `getTestRun` operation (`GET /workflows/{id}/test-runs/{runId}`).
+    /// The `getTestRun` operation (`GET /workflows/{workflowId}/test-runs/{runId}`).
     #[derive(Debug)]
     pub enum GetTestRun {}
     #[cfg(feature = "evaluation")]
-    /// The `cancelTestRun` operation (`POST /workflows/{id}/test-runs/{runId}/cancel`).
+    /// The `cancelTestRun` operation (`POST /workflows/{workflowId}/test-runs/{runId}/cancel`).
     #[derive(Debug)]
     pub enum CancelTestRun {}
     #[cfg(feature = "evaluation")]
-    /// The `getTestCases` operation (`GET /workflows/{id}/test-runs/{runId}/test-cases`).
+    /// The `getTestCases` operation (`GET /workflows/{workflowId}/test-runs/{runId}/test-cases`).
     #[derive(Debug)]
     pub enum GetTestCases {}
     #[cfg(feature = "user")]
@@ -109,15 +113,15 @@ pub mod operation {
     #[derive(Debug)]
     pub enum CreateUser {}
     #[cfg(feature = "user")]
-    /// The `getUser` operation (`GET /users/{id}`).
+    /// The `getUser` operation (`GET /users/{userId}`).
     #[derive(Debug)]
     pub enum GetUser {}
     #[cfg(feature = "user")]
-    /// The `deleteUser` operation (`DELETE /users/{id}`).
+    /// The `deleteUser` operation (`DELETE /users/{userId}`).
     #[derive(Debug)]
     pub enum DeleteUser {}
     #[cfg(feature = "user")]
-    /// The `changeRole` operation (`PATCH /users/{id}/role`).
+    /// The `changeRole` operation (`PATCH /users/{userId}/role`).
     #[derive(Debug)]
     pub enum ChangeRole {}
     #[cfg(feature = "data-table")]
@@ -245,19 +249,19 @@ pub mod operation {
     #[derive(Debug)]
     pub enum CreateDestination {}
     #[cfg(feature = "log-streaming")]
-    /// The `testDestination` operation (`POST /settings/log-streaming/destinations/{id}/test`).
+    /// The `testDestination` operation (`POST /settings/log-streaming/destinations/{destinationId}/test`).
     #[derive(Debug)]
     pub enum TestDestination {}
     #[cfg(feature = "log-streaming")]
-    /// The `getDestination` operation (`GET /settings/log-streaming/destinations/{id}`).
+    /// The `getDestination` operation (`GET /settings/log-streaming/destinations/{destinationId}`).
     #[derive(Debug)]
     pub enum GetDestination {}
     #[cfg(feature = "log-streaming")]
-    /// The `updateDestination` operation (`PUT /settings/log-streaming/destinations/{id}`).
+    /// The `updateDestination` operation (`PUT /settings/log-streaming/destinations/{destinationId}`).
     #[derive(Debug)]
     pub enum UpdateDestination {}
     #[cfg(feature = "log-streaming")]
-    /// The `deleteDestination` operation (`DELETE /settings/log-streaming/destinations/{id}`).
+    /// The `deleteDestination` operation (`DELETE /settings/log-streaming/destinations/{destinationId}`).
     #[derive(Debug)]
     pub enum DeleteDestination {}
     #[cfg(feature = "credential")]
@@ -504,10 +508,6 @@ pub mod operation {
     /// The `createTag` operation (`POST /tags`).
     #[derive(Debug)]
     pub enum CreateTag {}
-    #[cfg(feature = "tags")]
-    /// The `getTag` operation (`GET /tags/{tagId}`).
-    #[derive(Debug)]
-    pub enum GetTag {}
     #[cfg(feature = "variables")]
     /// The `getVariables` operation (`GET /variables`).
     #[derive(Debug)]
@@ -517,11 +517,11 @@ pub mod operation {
     #[derive(Debug)]
     pub enum CreateVariable {}
     #[cfg(feature = "variables")]
-    /// The `updateVariable` operation (`PUT /variables/{id}`).
+    /// The `updateVariable` operation (`PUT /variables/{variableId}`).
     #[derive(Debug)]
     pub enum UpdateVariable {}
     #[cfg(feature = "variables")]
-    /// The `deleteVariable` operation (`DELETE /variables/{id}`).
+    /// The `deleteVariable` operation (`DELETE /variables/{variableId}`).
     #[derive(Debug)]
     pub enum DeleteVariable {}
     #[cfg(feature = "workflow")]
@@ -735,15 +735,28 @@ impl crate::MockN8n {
 #[cfg(feature = "settings-ldap")]
 impl<'m> crate::OperationMock<'m, operation::GetLdapSync> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::LdapSyncHistoryList` the client's `send()` returns.
     pub async fn responds(
@@ -1157,7 +1170,7 @@ impl<'m> crate::OperationMock<'m, operation::UpdateSamlConfiguration> {
 }
 #[cfg(feature = "credential")]
 impl crate::MockN8n {
-    /// Mocks `testCredential`: `POST /credentials/{id}/test` (the client's `test_credential()`).
+    /// Mocks `testCredential`: `POST /credentials/{credentialId}/test` (the client's `test_credential()`).
     ///
     /// Test credential by ID
     ///
@@ -1171,7 +1184,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "testCredential",
                 method: "POST",
-                path: "/credentials/{id}/test",
+                path: "/credentials/{credentialId}/test",
                 status: 200u16,
             },
         )
@@ -1179,9 +1192,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "credential")]
 impl<'m> crate::OperationMock<'m, operation::TestCredential> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `credentialId` path parameter is `value`.
+    pub fn credential_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("credentialId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "credentialId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::CredentialTestResponse` the client's `send()` returns.
     pub async fn responds(
@@ -1216,11 +1238,19 @@ impl crate::MockN8n {
 #[cfg(feature = "credential")]
 impl<'m> crate::OperationMock<'m, operation::GetCredentialType> {
     /// Matches only requests whose `credentialTypeName` path parameter is `value`.
-    pub fn credential_type_name(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("credentialTypeName", value.into().to_string())
+    pub fn credential_type_name<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("credentialTypeName", v.to_string()),
+            Err(e) => {
+                self.problem(format!("path parameter `{}`: {e}", "credentialTypeName"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `::serde_json::Map<::std::string::String,::serde_json::Value>` the client's `send()` returns.
     pub async fn responds(
@@ -1232,7 +1262,7 @@ impl<'m> crate::OperationMock<'m, operation::GetCredentialType> {
 }
 #[cfg(feature = "tags")]
 impl crate::MockN8n {
-    /// Mocks `deleteTag`: `DELETE /tags/{id}` (the client's `delete_tag()`).
+    /// Mocks `deleteTag`: `DELETE /tags/{tagId}` (the client's `delete_tag()`).
     ///
     /// Delete a tag
     ///
@@ -1244,7 +1274,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "deleteTag",
                 method: "DELETE",
-                path: "/tags/{id}",
+                path: "/tags/{tagId}",
                 status: 200u16,
             },
         )
@@ -1252,9 +1282,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "tags")]
 impl<'m> crate::OperationMock<'m, operation::DeleteTag> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `tagId` path parameter is `value`.
+    pub fn tag_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("tagId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "tagId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Tag` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Tag) -> crate::Mounted {
@@ -1263,7 +1302,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteTag> {
 }
 #[cfg(feature = "tags")]
 impl crate::MockN8n {
-    /// Mocks `updateTag`: `PUT /tags/{id}` (the client's `update_tag()`).
+    /// Mocks `updateTag`: `PUT /tags/{tagId}` (the client's `update_tag()`).
     ///
     /// Update a tag
     ///
@@ -1275,7 +1314,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "updateTag",
                 method: "PUT",
-                path: "/tags/{id}",
+                path: "/tags/{tagId}",
                 status: 200u16,
             },
         )
@@ -1283,9 +1322,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "tags")]
 impl<'m> crate::OperationMock<'m, operation::UpdateTag> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `tagId` path parameter is `value`.
+    pub fn tag_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("tagId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "tagId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -1303,9 +1351,49 @@ impl<'m> crate::OperationMock<'m, operation::UpdateTag> {
         self.respond_json(value).await
     }
 }
+#[cfg(feature = "tags")]
+impl crate::MockN8n {
+    /// Mocks `getTag`: `GET /tags/{tagId}` (the client's `get_tag()`).
+    ///
+    /// Retrieves a tag
+    ///
+    /// Narrow it with the parameter matchers, then answer with `responds(...)` (or
+    /// `responds_with_status`); see [`OperationMock`](crate::OperationMock).
+    pub fn get_tag(&self) -> crate::OperationMock<'_, operation::GetTag> {
+        crate::OperationMock::new(
+            self,
+            crate::Route {
+                id: "getTag",
+                method: "GET",
+                path: "/tags/{tagId}",
+                status: 200u16,
+            },
+        )
+    }
+}
+#[cfg(feature = "tags")]
+impl<'m> crate::OperationMock<'m, operation::GetTag> {
+    /// Matches only requests whose `tagId` path parameter is `value`.
+    pub fn tag_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("tagId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "tagId")),
+        }
+    }
+    /// Answers `200` with `value` as JSON: the `types::Tag` the client's `send()` returns.
+    pub async fn responds(self, value: &::n8n_api::types::Tag) -> crate::Mounted {
+        self.respond_json(value).await
+    }
+}
 #[cfg(feature = "workflow")]
 impl crate::MockN8n {
-    /// Mocks `getWorkflowsByIdByVersionId`: `GET /workflows/{id}/{versionId}` (the client's `get_workflows_by_id_by_version_id()`).
+    /// Mocks `getWorkflowsByIdByVersionId`: `GET /workflows/{workflowId}/{versionId}` (the client's `get_workflows_by_id_by_version_id()`).
     ///
     /// Retrieves a specific version of a workflow
     ///
@@ -1322,7 +1410,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "getWorkflowsByIdByVersionId",
                 method: "GET",
-                path: "/workflows/{id}/{versionId}",
+                path: "/workflows/{workflowId}/{versionId}",
                 status: 200u16,
             },
         )
@@ -1330,16 +1418,31 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::GetWorkflowsByIdByVersionId> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `workflowId` path parameter is `value`.
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `versionId` path parameter is `value`.
-    pub fn version_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("versionId", value.into().to_string())
+    pub fn version_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("versionId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "versionId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::WorkflowVersion` the client's `send()` returns.
     pub async fn responds(
@@ -1351,7 +1454,7 @@ impl<'m> crate::OperationMock<'m, operation::GetWorkflowsByIdByVersionId> {
 }
 #[cfg(feature = "evaluation")]
 impl crate::MockN8n {
-    /// Mocks `getTestRuns`: `GET /workflows/{id}/test-runs` (the client's `get_test_runs()`).
+    /// Mocks `getTestRuns`: `GET /workflows/{workflowId}/test-runs` (the client's `get_test_runs()`).
     ///
     /// Retrieve test runs
     ///
@@ -1363,7 +1466,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "getTestRuns",
                 method: "GET",
-                path: "/workflows/{id}/test-runs",
+                path: "/workflows/{workflowId}/test-runs",
                 status: 200u16,
             },
         )
@@ -1371,27 +1474,55 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "evaluation")]
 impl<'m> crate::OperationMock<'m, operation::GetTestRuns> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `workflowId` path parameter is `value`.
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `status` query parameter is `value`.
-    pub fn status(
-        self,
-        value: impl ::std::convert::Into<::n8n_api::types::GetTestRunsStatus>,
-    ) -> Self {
-        self.query_param("status", &value.into())
+    pub fn status<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::n8n_api::types::GetTestRunsStatus>,
+        <V as ::std::convert::TryInto<
+            ::n8n_api::types::GetTestRunsStatus,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("status", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "status")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::TestRunList` the client's `send()` returns.
     pub async fn responds(
@@ -1423,7 +1554,7 @@ impl<'m> crate::OperationMock<'m, operation::GetTestRuns> {
 }
 #[cfg(feature = "evaluation")]
 impl crate::MockN8n {
-    /// Mocks `createTestRun`: `POST /workflows/{id}/test-runs` (the client's `create_test_run()`).
+    /// Mocks `createTestRun`: `POST /workflows/{workflowId}/test-runs` (the client's `create_test_run()`).
     ///
     /// Trigger a test run
     ///
@@ -1435,7 +1566,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "createTestRun",
                 method: "POST",
-                path: "/workflows/{id}/test-runs",
+                path: "/workflows/{workflowId}/test-runs",
                 status: 200u16,
             },
         )
@@ -1443,9 +1574,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "evaluation")]
 impl<'m> crate::OperationMock<'m, operation::CreateTestRun> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `workflowId` path parameter is `value`.
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::TestRun` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::TestRun) -> crate::Mounted {
@@ -1461,7 +1601,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateTestRun> {
 }
 #[cfg(feature = "evaluation")]
 impl crate::MockN8n {
-    /// Mocks `getTestRun`: `GET /workflows/{id}/test-runs/{runId}` (the client's `get_test_run()`).
+    /// Mocks `getTestRun`: `GET /workflows/{workflowId}/test-runs/{runId}` (the client's `get_test_run()`).
     ///
     /// Retrieve a test run
     ///
@@ -1473,7 +1613,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "getTestRun",
                 method: "GET",
-                path: "/workflows/{id}/test-runs/{runId}",
+                path: "/workflows/{workflowId}/test-runs/{runId}",
                 status: 200u16,
             },
         )
@@ -1481,16 +1621,31 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "evaluation")]
 impl<'m> crate::OperationMock<'m, operation::GetTestRun> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `workflowId` path parameter is `value`.
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `runId` path parameter is `value`.
-    pub fn run_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("runId", value.into().to_string())
+    pub fn run_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("runId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "runId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::TestRun` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::TestRun) -> crate::Mounted {
@@ -1499,7 +1654,7 @@ impl<'m> crate::OperationMock<'m, operation::GetTestRun> {
 }
 #[cfg(feature = "evaluation")]
 impl crate::MockN8n {
-    /// Mocks `cancelTestRun`: `POST /workflows/{id}/test-runs/{runId}/cancel` (the client's `cancel_test_run()`).
+    /// Mocks `cancelTestRun`: `POST /workflows/{workflowId}/test-runs/{runId}/cancel` (the client's `cancel_test_run()`).
     ///
     /// Cancel a test run
     ///
@@ -1511,7 +1666,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "cancelTestRun",
                 method: "POST",
-                path: "/workflows/{id}/test-runs/{runId}/cancel",
+                path: "/workflows/{workflowId}/test-runs/{runId}/cancel",
                 status: 202u16,
             },
         )
@@ -1519,16 +1674,31 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "evaluation")]
 impl<'m> crate::OperationMock<'m, operation::CancelTestRun> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `workflowId` path parameter is `value`.
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `runId` path parameter is `value`.
-    pub fn run_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("runId", value.into().to_string())
+    pub fn run_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("runId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "runId")),
+        }
     }
     /// Answers `202` with `value` as JSON: the `types::TestRun` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::TestRun) -> crate::Mounted {
@@ -1537,7 +1707,7 @@ impl<'m> crate::OperationMock<'m, operation::CancelTestRun> {
 }
 #[cfg(feature = "evaluation")]
 impl crate::MockN8n {
-    /// Mocks `getTestCases`: `GET /workflows/{id}/test-runs/{runId}/test-cases` (the client's `get_test_cases()`).
+    /// Mocks `getTestCases`: `GET /workflows/{workflowId}/test-runs/{runId}/test-cases` (the client's `get_test_cases()`).
     ///
     /// Retrieve test run cases
     ///
@@ -1549,7 +1719,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "getTestCases",
                 method: "GET",
-                path: "/workflows/{id}/test-runs/{runId}/test-cases",
+                path: "/workflows/{workflowId}/test-runs/{runId}/test-cases",
                 status: 200u16,
             },
         )
@@ -1557,27 +1727,55 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "evaluation")]
 impl<'m> crate::OperationMock<'m, operation::GetTestCases> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `workflowId` path parameter is `value`.
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `runId` path parameter is `value`.
-    pub fn run_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("runId", value.into().to_string())
+    pub fn run_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("runId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "runId")),
+        }
     }
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::TestCaseExecutionList` the client's `send()` returns.
     pub async fn responds(
@@ -1630,30 +1828,63 @@ impl crate::MockN8n {
 #[cfg(feature = "user")]
 impl<'m> crate::OperationMock<'m, operation::GetUsers> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `includeRole` query parameter is `value`.
-    pub fn include_role(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("includeRole", &value.into())
+    pub fn include_role<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("includeRole", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "includeRole")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `offset` query parameter is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<u64>) -> Self {
-        self.query_param("offset", &value.into())
+    pub fn offset<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("offset", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "offset")),
+        }
     }
     /// Matches only requests whose `projectId` query parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("projectId", &value.into())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("projectId", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::UserList` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::UserList) -> crate::Mounted {
@@ -1725,7 +1956,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateUser> {
 }
 #[cfg(feature = "user")]
 impl crate::MockN8n {
-    /// Mocks `getUser`: `GET /users/{id}` (the client's `get_user()`).
+    /// Mocks `getUser`: `GET /users/{userId}` (the client's `get_user()`).
     ///
     /// Get user by ID/Email
     ///
@@ -1737,7 +1968,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "getUser",
                 method: "GET",
-                path: "/users/{id}",
+                path: "/users/{userId}",
                 status: 200u16,
             },
         )
@@ -1745,13 +1976,29 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "user")]
 impl<'m> crate::OperationMock<'m, operation::GetUser> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `userId` path parameter is `value`.
+    pub fn user_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("userId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "userId")),
+        }
     }
     /// Matches only requests whose `includeRole` query parameter is `value`.
-    pub fn include_role(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("includeRole", &value.into())
+    pub fn include_role<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("includeRole", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "includeRole")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::User` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::User) -> crate::Mounted {
@@ -1760,7 +2007,7 @@ impl<'m> crate::OperationMock<'m, operation::GetUser> {
 }
 #[cfg(feature = "user")]
 impl crate::MockN8n {
-    /// Mocks `deleteUser`: `DELETE /users/{id}` (the client's `delete_user()`).
+    /// Mocks `deleteUser`: `DELETE /users/{userId}` (the client's `delete_user()`).
     ///
     /// Delete a user
     ///
@@ -1772,7 +2019,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "deleteUser",
                 method: "DELETE",
-                path: "/users/{id}",
+                path: "/users/{userId}",
                 status: 200u16,
             },
         )
@@ -1780,9 +2027,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "user")]
 impl<'m> crate::OperationMock<'m, operation::DeleteUser> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `userId` path parameter is `value`.
+    pub fn user_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("userId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "userId")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -1791,7 +2047,7 @@ impl<'m> crate::OperationMock<'m, operation::DeleteUser> {
 }
 #[cfg(feature = "user")]
 impl crate::MockN8n {
-    /// Mocks `changeRole`: `PATCH /users/{id}/role` (the client's `change_role()`).
+    /// Mocks `changeRole`: `PATCH /users/{userId}/role` (the client's `change_role()`).
     ///
     /// Change a user's global role
     ///
@@ -1803,7 +2059,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "changeRole",
                 method: "PATCH",
-                path: "/users/{id}/role",
+                path: "/users/{userId}/role",
                 status: 200u16,
             },
         )
@@ -1811,9 +2067,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "user")]
 impl<'m> crate::OperationMock<'m, operation::ChangeRole> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `userId` path parameter is `value`.
+    pub fn user_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("userId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "userId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -1856,29 +2121,54 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::ListDataTables> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `filter` query parameter is `value`.
-    pub fn filter(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("filter", &value.into())
+    pub fn filter<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("filter", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "filter")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `sortBy` query parameter is `value`.
-    pub fn sort_by(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("sortBy", &value.into())
+    pub fn sort_by<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("sortBy", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "sortBy")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::DataTableList` the client's `send()` returns.
     pub async fn responds(
@@ -1971,11 +2261,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::GetDataTable> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::DataTable` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::DataTable) -> crate::Mounted {
@@ -2007,11 +2303,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::UpdateDataTable> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -2054,11 +2356,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::DeleteDataTable> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -2090,43 +2398,80 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::GetDataTableRows> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `filter` query parameter is `value`.
-    pub fn filter(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("filter", &value.into())
+    pub fn filter<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("filter", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "filter")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `search` query parameter is `value`.
-    pub fn search(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("search", &value.into())
+    pub fn search<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("search", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "search")),
+        }
     }
     /// Matches only requests whose `sortBy` query parameter is `value`.
-    pub fn sort_by(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("sortBy", &value.into())
+    pub fn sort_by<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("sortBy", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "sortBy")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::DataTableRowList` the client's `send()` returns.
     pub async fn responds(
@@ -2181,11 +2526,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::InsertDataTableRows> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -2231,11 +2582,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::UpdateDataTableRows> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -2281,11 +2638,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::UpsertDataTableRow> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -2331,11 +2694,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::ClearDataTableRows> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::ClearDataTableRowsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -2370,26 +2739,52 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::DeleteDataTableRows> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose `dryRun` query parameter is `value`.
-    pub fn dry_run(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("dryRun", &value.into())
+    pub fn dry_run<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("dryRun", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "dryRun")),
+        }
     }
     /// Matches only requests whose `filter` query parameter is `value`.
-    pub fn filter(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("filter", &value.into())
+    pub fn filter<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("filter", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "filter")),
+        }
     }
     /// Matches only requests whose `returnData` query parameter is `value`.
-    pub fn return_data(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("returnData", &value.into())
+    pub fn return_data<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("returnData", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "returnData")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::DeleteDataTableRowsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -2424,11 +2819,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::ListDataTableColumns> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `::std::vec::Vec<types::DataTableColumn>` the client's `send()` returns.
     pub async fn responds(
@@ -2463,11 +2864,17 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::CreateDataTableColumn> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -2513,18 +2920,30 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::DeleteDataTableColumn> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose `columnId` path parameter is `value`.
-    pub fn column_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("columnId", value.into().to_string())
+    pub fn column_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("columnId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "columnId")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -2556,18 +2975,30 @@ impl crate::MockN8n {
 #[cfg(feature = "data-table")]
 impl<'m> crate::OperationMock<'m, operation::UpdateDataTableColumn> {
     /// Matches only requests whose `dataTableId` path parameter is `value`.
-    pub fn data_table_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("dataTableId", value.into().to_string())
+    pub fn data_table_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("dataTableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "dataTableId")),
+        }
     }
     /// Matches only requests whose `columnId` path parameter is `value`.
-    pub fn column_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("columnId", value.into().to_string())
+    pub fn column_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("columnId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "columnId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -2686,8 +3117,17 @@ impl crate::MockN8n {
 #[cfg(feature = "community-package")]
 impl<'m> crate::OperationMock<'m, operation::UpdatePackage> {
     /// Matches only requests whose `name` path parameter is `value`.
-    pub fn name(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("name", value.into().to_string())
+    pub fn name<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("name", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "name")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -2733,8 +3173,17 @@ impl crate::MockN8n {
 #[cfg(feature = "community-package")]
 impl<'m> crate::OperationMock<'m, operation::UninstallPackage> {
     /// Matches only requests whose `name` path parameter is `value`.
-    pub fn name(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("name", value.into().to_string())
+    pub fn name<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("name", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "name")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -2764,25 +3213,43 @@ impl crate::MockN8n {
 #[cfg(feature = "discover")]
 impl<'m> crate::OperationMock<'m, operation::GetDiscover> {
     /// Matches only requests whose `include` query parameter is `value`.
-    pub fn include(
-        self,
-        value: impl ::std::convert::Into<::n8n_api::types::GetDiscoverInclude>,
-    ) -> Self {
-        self.query_param("include", &value.into())
+    pub fn include<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::n8n_api::types::GetDiscoverInclude>,
+        <V as ::std::convert::TryInto<
+            ::n8n_api::types::GetDiscoverInclude,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("include", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "include")),
+        }
     }
     /// Matches only requests whose `operation` query parameter is `value`.
-    pub fn operation(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("operation", &value.into())
+    pub fn operation<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("operation", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "operation")),
+        }
     }
     /// Matches only requests whose `resource` query parameter is `value`.
-    pub fn resource(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("resource", &value.into())
+    pub fn resource<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("resource", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "resource")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetDiscoverResponse` the client's `send()` returns.
     pub async fn responds(
@@ -2817,25 +3284,43 @@ impl crate::MockN8n {
 #[cfg(feature = "insights")]
 impl<'m> crate::OperationMock<'m, operation::GetInsightsSummary> {
     /// Matches only requests whose `endDate` query parameter is `value`.
-    pub fn end_date(
-        self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-    ) -> Self {
-        self.query_param("endDate", &value.into())
+    pub fn end_date<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        <V as ::std::convert::TryInto<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("endDate", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "endDate")),
+        }
     }
     /// Matches only requests whose `projectId` query parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("projectId", &value.into())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("projectId", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `startDate` query parameter is `value`.
-    pub fn start_date(
-        self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-    ) -> Self {
-        self.query_param("startDate", &value.into())
+    pub fn start_date<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        <V as ::std::convert::TryInto<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("startDate", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "startDate")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Insights` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Insights) -> crate::Mounted {
@@ -2865,11 +3350,17 @@ impl crate::MockN8n {
 #[cfg(feature = "folders")]
 impl<'m> crate::OperationMock<'m, operation::CreateFolder> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -2910,40 +3401,82 @@ impl crate::MockN8n {
 #[cfg(feature = "folders")]
 impl<'m> crate::OperationMock<'m, operation::GetFolders> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `filter` query parameter is `value`.
-    pub fn filter(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("filter", &value.into())
+    pub fn filter<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("filter", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "filter")),
+        }
     }
     /// Matches only requests whose `select` query parameter is `value`.
-    pub fn select(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("select", &value.into())
+    pub fn select<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("select", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "select")),
+        }
     }
     /// Matches only requests whose `skip` query parameter is `value`.
-    pub fn skip(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.query_param("skip", &value.into())
+    pub fn skip<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("skip", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "skip")),
+        }
     }
     /// Matches only requests whose `sortBy` query parameter is `value`.
-    pub fn sort_by(
-        self,
-        value: impl ::std::convert::Into<::n8n_api::types::GetFoldersSortBy>,
-    ) -> Self {
-        self.query_param("sortBy", &value.into())
+    pub fn sort_by<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::n8n_api::types::GetFoldersSortBy>,
+        <V as ::std::convert::TryInto<
+            ::n8n_api::types::GetFoldersSortBy,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("sortBy", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "sortBy")),
+        }
     }
     /// Matches only requests whose `take` query parameter is `value`.
-    pub fn take(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.query_param("take", &value.into())
+    pub fn take<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("take", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "take")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetFoldersResponse` the client's `send()` returns.
     pub async fn responds(
@@ -2976,25 +3509,45 @@ impl crate::MockN8n {
 #[cfg(feature = "folders")]
 impl<'m> crate::OperationMock<'m, operation::DeleteFolder> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `folderId` path parameter is `value`.
-    pub fn folder_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("folderId", value.into().to_string())
+    pub fn folder_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("folderId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "folderId")),
+        }
     }
     /// Matches only requests whose `transferToFolderId` query parameter is `value`.
-    pub fn transfer_to_folder_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("transferToFolderId", &value.into())
+    pub fn transfer_to_folder_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("transferToFolderId", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "transferToFolderId"))
+            }
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -3024,18 +3577,30 @@ impl crate::MockN8n {
 #[cfg(feature = "folders")]
 impl<'m> crate::OperationMock<'m, operation::GetFolder> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `folderId` path parameter is `value`.
-    pub fn folder_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("folderId", value.into().to_string())
+    pub fn folder_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("folderId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "folderId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Folder` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Folder) -> crate::Mounted {
@@ -3065,18 +3630,30 @@ impl crate::MockN8n {
 #[cfg(feature = "folders")]
 impl<'m> crate::OperationMock<'m, operation::UpdateFolder> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `folderId` path parameter is `value`.
-    pub fn folder_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("folderId", value.into().to_string())
+    pub fn folder_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("folderId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "folderId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -3424,7 +4001,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateDestination> {
 }
 #[cfg(feature = "log-streaming")]
 impl crate::MockN8n {
-    /// Mocks `testDestination`: `POST /settings/log-streaming/destinations/{id}/test` (the client's `test_destination()`).
+    /// Mocks `testDestination`: `POST /settings/log-streaming/destinations/{destinationId}/test` (the client's `test_destination()`).
     ///
     /// Send a test message to a log streaming destination
     ///
@@ -3438,7 +4015,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "testDestination",
                 method: "POST",
-                path: "/settings/log-streaming/destinations/{id}/test",
+                path: "/settings/log-streaming/destinations/{destinationId}/test",
                 status: 200u16,
             },
         )
@@ -3446,9 +4023,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "log-streaming")]
 impl<'m> crate::OperationMock<'m, operation::TestDestination> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `destinationId` path parameter is `value`.
+    pub fn destination_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("destinationId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "destinationId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::TestResult` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::TestResult) -> crate::Mounted {
@@ -3457,7 +4043,7 @@ impl<'m> crate::OperationMock<'m, operation::TestDestination> {
 }
 #[cfg(feature = "log-streaming")]
 impl crate::MockN8n {
-    /// Mocks `getDestination`: `GET /settings/log-streaming/destinations/{id}` (the client's `get_destination()`).
+    /// Mocks `getDestination`: `GET /settings/log-streaming/destinations/{destinationId}` (the client's `get_destination()`).
     ///
     /// Retrieve a log streaming destination
     ///
@@ -3471,7 +4057,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "getDestination",
                 method: "GET",
-                path: "/settings/log-streaming/destinations/{id}",
+                path: "/settings/log-streaming/destinations/{destinationId}",
                 status: 200u16,
             },
         )
@@ -3479,9 +4065,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "log-streaming")]
 impl<'m> crate::OperationMock<'m, operation::GetDestination> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `destinationId` path parameter is `value`.
+    pub fn destination_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("destinationId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "destinationId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Destination` the client's `send()` returns.
     pub async fn responds(
@@ -3493,7 +4088,7 @@ impl<'m> crate::OperationMock<'m, operation::GetDestination> {
 }
 #[cfg(feature = "log-streaming")]
 impl crate::MockN8n {
-    /// Mocks `updateDestination`: `PUT /settings/log-streaming/destinations/{id}` (the client's `update_destination()`).
+    /// Mocks `updateDestination`: `PUT /settings/log-streaming/destinations/{destinationId}` (the client's `update_destination()`).
     ///
     /// Update a log streaming destination
     ///
@@ -3507,7 +4102,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "updateDestination",
                 method: "PUT",
-                path: "/settings/log-streaming/destinations/{id}",
+                path: "/settings/log-streaming/destinations/{destinationId}",
                 status: 200u16,
             },
         )
@@ -3515,9 +4110,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "log-streaming")]
 impl<'m> crate::OperationMock<'m, operation::UpdateDestination> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `destinationId` path parameter is `value`.
+    pub fn destination_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("destinationId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "destinationId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -3540,7 +4144,7 @@ impl<'m> crate::OperationMock<'m, operation::UpdateDestination> {
 }
 #[cfg(feature = "log-streaming")]
 impl crate::MockN8n {
-    /// Mocks `deleteDestination`: `DELETE /settings/log-streaming/destinations/{id}` (the client's `delete_destination()`).
+    /// Mocks `deleteDestination`: `DELETE /settings/log-streaming/destinations/{destinationId}` (the client's `delete_destination()`).
     ///
     /// Delete a log streaming destination
     ///
@@ -3554,7 +4158,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "deleteDestination",
                 method: "DELETE",
-                path: "/settings/log-streaming/destinations/{id}",
+                path: "/settings/log-streaming/destinations/{destinationId}",
                 status: 200u16,
             },
         )
@@ -3562,9 +4166,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "log-streaming")]
 impl<'m> crate::OperationMock<'m, operation::DeleteDestination> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `destinationId` path parameter is `value`.
+    pub fn destination_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("destinationId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "destinationId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Destination` the client's `send()` returns.
     pub async fn responds(
@@ -3599,15 +4212,28 @@ impl crate::MockN8n {
 #[cfg(feature = "credential")]
 impl<'m> crate::OperationMock<'m, operation::GetCredentials> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetCredentialsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -3700,11 +4326,17 @@ impl crate::MockN8n {
 #[cfg(feature = "credential")]
 impl<'m> crate::OperationMock<'m, operation::GetCredential> {
     /// Matches only requests whose `credentialId` path parameter is `value`.
-    pub fn credential_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("credentialId", value.into().to_string())
+    pub fn credential_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("credentialId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "credentialId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Credential` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Credential) -> crate::Mounted {
@@ -3736,11 +4368,17 @@ impl crate::MockN8n {
 #[cfg(feature = "credential")]
 impl<'m> crate::OperationMock<'m, operation::UpdateCredential> {
     /// Matches only requests whose `credentialId` path parameter is `value`.
-    pub fn credential_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("credentialId", value.into().to_string())
+    pub fn credential_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("credentialId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "credentialId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -3783,11 +4421,17 @@ impl crate::MockN8n {
 #[cfg(feature = "credential")]
 impl<'m> crate::OperationMock<'m, operation::DeleteCredential> {
     /// Matches only requests whose `credentialId` path parameter is `value`.
-    pub fn credential_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("credentialId", value.into().to_string())
+    pub fn credential_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("credentialId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "credentialId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Credential` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Credential) -> crate::Mounted {
@@ -3819,11 +4463,17 @@ impl crate::MockN8n {
 #[cfg(feature = "credential")]
 impl<'m> crate::OperationMock<'m, operation::TransferCredential> {
     /// Matches only requests whose `credentialId` path parameter is `value`.
-    pub fn credential_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("credentialId", value.into().to_string())
+    pub fn credential_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("credentialId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "credentialId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -3864,62 +4514,130 @@ impl crate::MockN8n {
 #[cfg(feature = "executions")]
 impl<'m> crate::OperationMock<'m, operation::GetExecutions> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `ignoreDataSizeLimit` query parameter is `value`.
-    pub fn ignore_data_size_limit(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("ignoreDataSizeLimit", &value.into())
+    pub fn ignore_data_size_limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("ignoreDataSizeLimit", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "ignoreDataSizeLimit"))
+            }
+        }
     }
     /// Matches only requests whose `includeData` query parameter is `value`.
-    pub fn include_data(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("includeData", &value.into())
+    pub fn include_data<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("includeData", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "includeData")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `projectId` query parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("projectId", &value.into())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("projectId", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `redactExecutionData` query parameter is `value`.
-    pub fn redact_execution_data(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("redactExecutionData", &value.into())
+    pub fn redact_execution_data<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("redactExecutionData", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "redactExecutionData"))
+            }
+        }
     }
     /// Matches only requests whose `startedAfter` query parameter is `value`.
-    pub fn started_after(
-        self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-    ) -> Self {
-        self.query_param("startedAfter", &value.into())
+    pub fn started_after<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        <V as ::std::convert::TryInto<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("startedAfter", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "startedAfter")),
+        }
     }
     /// Matches only requests whose `startedBefore` query parameter is `value`.
-    pub fn started_before(
-        self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-    ) -> Self {
-        self.query_param("startedBefore", &value.into())
+    pub fn started_before<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        <V as ::std::convert::TryInto<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("startedBefore", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "startedBefore")),
+        }
     }
     /// Matches only requests whose `status` query parameter is `value`.
-    pub fn status(
-        self,
-        value: impl ::std::convert::Into<::n8n_api::types::GetExecutionsStatus>,
-    ) -> Self {
-        self.query_param("status", &value.into())
+    pub fn status<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::n8n_api::types::GetExecutionsStatus>,
+        <V as ::std::convert::TryInto<
+            ::n8n_api::types::GetExecutionsStatus,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("status", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "status")),
+        }
     }
     /// Matches only requests whose `workflowId` query parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("workflowId", &value.into())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("workflowId", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetExecutionsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -3972,23 +4690,54 @@ impl crate::MockN8n {
 #[cfg(feature = "executions")]
 impl<'m> crate::OperationMock<'m, operation::GetExecution> {
     /// Matches only requests whose `executionId` path parameter is `value`.
-    pub fn execution_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("executionId", value.into().to_string())
+    pub fn execution_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("executionId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "executionId")),
+        }
     }
     /// Matches only requests whose `ignoreDataSizeLimit` query parameter is `value`.
-    pub fn ignore_data_size_limit(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("ignoreDataSizeLimit", &value.into())
+    pub fn ignore_data_size_limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("ignoreDataSizeLimit", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "ignoreDataSizeLimit"))
+            }
+        }
     }
     /// Matches only requests whose `includeData` query parameter is `value`.
-    pub fn include_data(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("includeData", &value.into())
+    pub fn include_data<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("includeData", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "includeData")),
+        }
     }
     /// Matches only requests whose `redactExecutionData` query parameter is `value`.
-    pub fn redact_execution_data(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("redactExecutionData", &value.into())
+    pub fn redact_execution_data<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("redactExecutionData", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "redactExecutionData"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Execution` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Execution) -> crate::Mounted {
@@ -4020,11 +4769,17 @@ impl crate::MockN8n {
 #[cfg(feature = "executions")]
 impl<'m> crate::OperationMock<'m, operation::DeleteExecution> {
     /// Matches only requests whose `executionId` path parameter is `value`.
-    pub fn execution_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("executionId", value.into().to_string())
+    pub fn execution_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("executionId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "executionId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Execution` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Execution) -> crate::Mounted {
@@ -4056,11 +4811,17 @@ impl crate::MockN8n {
 #[cfg(feature = "executions")]
 impl<'m> crate::OperationMock<'m, operation::GetExecutionTags> {
     /// Matches only requests whose `executionId` path parameter is `value`.
-    pub fn execution_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("executionId", value.into().to_string())
+    pub fn execution_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("executionId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "executionId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `::std::vec::Vec<types::Tag>` the client's `send()` returns.
     pub async fn responds(
@@ -4095,11 +4856,17 @@ impl crate::MockN8n {
 #[cfg(feature = "executions")]
 impl<'m> crate::OperationMock<'m, operation::UpdateExecutionTags> {
     /// Matches only requests whose `executionId` path parameter is `value`.
-    pub fn execution_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("executionId", value.into().to_string())
+    pub fn execution_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("executionId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "executionId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -4188,11 +4955,17 @@ impl crate::MockN8n {
 #[cfg(feature = "executions")]
 impl<'m> crate::OperationMock<'m, operation::StopExecution> {
     /// Matches only requests whose `executionId` path parameter is `value`.
-    pub fn execution_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("executionId", value.into().to_string())
+    pub fn execution_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("executionId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "executionId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::StopExecutionResponse` the client's `send()` returns.
     pub async fn responds(
@@ -4227,11 +5000,17 @@ impl crate::MockN8n {
 #[cfg(feature = "executions")]
 impl<'m> crate::OperationMock<'m, operation::RetryExecution> {
     /// Matches only requests whose `executionId` path parameter is `value`.
-    pub fn execution_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("executionId", value.into().to_string())
+    pub fn execution_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("executionId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "executionId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -4349,11 +5128,17 @@ impl crate::MockN8n {
 #[cfg(feature = "node-type-policy")]
 impl<'m> crate::OperationMock<'m, operation::GetProjectPolicy> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::NodeTypePolicyEffective` the client's `send()` returns.
     pub async fn responds(
@@ -4388,11 +5173,17 @@ impl crate::MockN8n {
 #[cfg(feature = "node-type-policy")]
 impl<'m> crate::OperationMock<'m, operation::PutProjectPolicy> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -4436,15 +5227,28 @@ impl crate::MockN8n {
 #[cfg(feature = "projects")]
 impl<'m> crate::OperationMock<'m, operation::GetProjects> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetProjectsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -4535,11 +5339,17 @@ impl crate::MockN8n {
 #[cfg(feature = "projects")]
 impl<'m> crate::OperationMock<'m, operation::UpdateProject> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -4580,11 +5390,17 @@ impl crate::MockN8n {
 #[cfg(feature = "projects")]
 impl<'m> crate::OperationMock<'m, operation::DeleteProject> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -4616,22 +5432,41 @@ impl crate::MockN8n {
 #[cfg(feature = "projects")]
 impl<'m> crate::OperationMock<'m, operation::GetProjectUsers> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetProjectUsersResponse` the client's `send()` returns.
     pub async fn responds(
@@ -4666,11 +5501,17 @@ impl crate::MockN8n {
 #[cfg(feature = "projects")]
 impl<'m> crate::OperationMock<'m, operation::AddUsersToProject> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -4713,18 +5554,30 @@ impl crate::MockN8n {
 #[cfg(feature = "projects")]
 impl<'m> crate::OperationMock<'m, operation::ChangeUserRoleInProject> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `userId` path parameter is `value`.
-    pub fn user_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("userId", value.into().to_string())
+    pub fn user_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("userId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "userId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -4767,18 +5620,30 @@ impl crate::MockN8n {
 #[cfg(feature = "projects")]
 impl<'m> crate::OperationMock<'m, operation::DeleteUserFromProject> {
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `userId` path parameter is `value`.
-    pub fn user_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("userId", value.into().to_string())
+    pub fn user_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("userId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "userId")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -4853,15 +5718,28 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::GetPromotionProviders> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetPromotionProvidersResponse` the client's `send()` returns.
     pub async fn responds(
@@ -4916,11 +5794,19 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::GetPromotionProvider> {
     /// Matches only requests whose `promotionProviderId` path parameter is `value`.
-    pub fn promotion_provider_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionProviderId", value.into().to_string())
+    pub fn promotion_provider_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionProviderId", v.to_string()),
+            Err(e) => {
+                self.problem(format!("path parameter `{}`: {e}", "promotionProviderId"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::PromotionProvider` the client's `send()` returns.
     pub async fn responds(
@@ -4955,11 +5841,19 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::UpdatePromotionProvider> {
     /// Matches only requests whose `promotionProviderId` path parameter is `value`.
-    pub fn promotion_provider_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionProviderId", value.into().to_string())
+    pub fn promotion_provider_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionProviderId", v.to_string()),
+            Err(e) => {
+                self.problem(format!("path parameter `{}`: {e}", "promotionProviderId"))
+            }
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -5005,11 +5899,19 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::DeletePromotionProvider> {
     /// Matches only requests whose `promotionProviderId` path parameter is `value`.
-    pub fn promotion_provider_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionProviderId", value.into().to_string())
+    pub fn promotion_provider_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionProviderId", v.to_string()),
+            Err(e) => {
+                self.problem(format!("path parameter `{}`: {e}", "promotionProviderId"))
+            }
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -5084,29 +5986,54 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::GetPromotionConnections> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `providerId` query parameter is `value`.
-    pub fn provider_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("providerId", &value.into())
+    pub fn provider_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("providerId", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "providerId")),
+        }
     }
     /// Matches only requests whose `scope` query parameter is `value`.
-    pub fn scope(
-        self,
-        value: impl ::std::convert::Into<::n8n_api::types::GetPromotionConnectionsScope>,
-    ) -> Self {
-        self.query_param("scope", &value.into())
+    pub fn scope<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::n8n_api::types::GetPromotionConnectionsScope>,
+        <V as ::std::convert::TryInto<
+            ::n8n_api::types::GetPromotionConnectionsScope,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("scope", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "scope")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetPromotionConnectionsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -5161,11 +6088,21 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::GetPromotionConnection> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::PromotionConnection` the client's `send()` returns.
     pub async fn responds(
@@ -5200,11 +6137,21 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::UpdatePromotionConnection> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -5250,11 +6197,21 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::DeletePromotionConnection> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -5286,11 +6243,21 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::UpsertPromotionApplyConfig> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -5336,11 +6303,21 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::UpsertPromotionPromoteConfig> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -5386,18 +6363,34 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::DeletePromotionConfig> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose `direction` path parameter is `value`.
-    pub fn direction(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("direction", value.into().to_string())
+    pub fn direction<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("direction", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "direction")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -5429,18 +6422,34 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::ClonePromotionCheckout> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose `direction` path parameter is `value`.
-    pub fn direction(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("direction", value.into().to_string())
+    pub fn direction<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("direction", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "direction")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::PromotionCheckout` the client's `send()` returns.
     pub async fn responds(
@@ -5475,18 +6484,34 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::DisconnectPromotionCheckout> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose `direction` path parameter is `value`.
-    pub fn direction(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("direction", value.into().to_string())
+    pub fn direction<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("direction", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "direction")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::PromotionCheckout` the client's `send()` returns.
     pub async fn responds(
@@ -5521,11 +6546,21 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::GetPromotionConnectionProjects> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetPromotionConnectionProjectsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -5560,18 +6595,34 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::AddProjectToPromotionConnection> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::AddProjectToPromotionConnectionResponse` the client's `send()` returns.
     pub async fn responds(
@@ -5606,18 +6657,34 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::RemoveProjectFromPromotionConnection> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose `projectId` path parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("projectId", value.into().to_string())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("projectId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -5649,11 +6716,21 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::PromotePackage> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -5697,11 +6774,21 @@ impl crate::MockN8n {
 #[cfg(feature = "promotions")]
 impl<'m> crate::OperationMock<'m, operation::ApplyPackage> {
     /// Matches only requests whose `promotionConnectionId` path parameter is `value`.
-    pub fn promotion_connection_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("promotionConnectionId", value.into().to_string())
+    pub fn promotion_connection_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("promotionConnectionId", v.to_string()),
+            Err(e) => {
+                self.problem(
+                    format!("path parameter `{}`: {e}", "promotionConnectionId"),
+                )
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::ApplyPackageResponse` the client's `send()` returns.
     pub async fn responds(
@@ -5736,22 +6823,41 @@ impl crate::MockN8n {
 #[cfg(feature = "role-mapping-rule")]
 impl<'m> crate::OperationMock<'m, operation::GetRoleMappingRules> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `type` query parameter is `value`.
-    pub fn type_(
-        self,
-        value: impl ::std::convert::Into<::n8n_api::types::GetRoleMappingRulesType>,
-    ) -> Self {
-        self.query_param("type", &value.into())
+    pub fn type_<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::n8n_api::types::GetRoleMappingRulesType>,
+        <V as ::std::convert::TryInto<
+            ::n8n_api::types::GetRoleMappingRulesType,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("type", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "type")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetRoleMappingRulesResponse` the client's `send()` returns.
     pub async fn responds(
@@ -5849,11 +6955,19 @@ impl crate::MockN8n {
 #[cfg(feature = "role-mapping-rule")]
 impl<'m> crate::OperationMock<'m, operation::MoveRoleMappingRule> {
     /// Matches only requests whose `roleMappingRuleId` path parameter is `value`.
-    pub fn role_mapping_rule_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("roleMappingRuleId", value.into().to_string())
+    pub fn role_mapping_rule_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("roleMappingRuleId", v.to_string()),
+            Err(e) => {
+                self.problem(format!("path parameter `{}`: {e}", "roleMappingRuleId"))
+            }
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -5899,11 +7013,19 @@ impl crate::MockN8n {
 #[cfg(feature = "role-mapping-rule")]
 impl<'m> crate::OperationMock<'m, operation::UpdateRoleMappingRule> {
     /// Matches only requests whose `roleMappingRuleId` path parameter is `value`.
-    pub fn role_mapping_rule_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("roleMappingRuleId", value.into().to_string())
+    pub fn role_mapping_rule_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("roleMappingRuleId", v.to_string()),
+            Err(e) => {
+                self.problem(format!("path parameter `{}`: {e}", "roleMappingRuleId"))
+            }
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -5949,11 +7071,19 @@ impl crate::MockN8n {
 #[cfg(feature = "role-mapping-rule")]
 impl<'m> crate::OperationMock<'m, operation::DeleteRoleMappingRule> {
     /// Matches only requests whose `roleMappingRuleId` path parameter is `value`.
-    pub fn role_mapping_rule_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("roleMappingRuleId", value.into().to_string())
+    pub fn role_mapping_rule_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("roleMappingRuleId", v.to_string()),
+            Err(e) => {
+                self.problem(format!("path parameter `{}`: {e}", "roleMappingRuleId"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::RoleMappingRule` the client's `send()` returns.
     pub async fn responds(
@@ -5986,8 +7116,17 @@ impl crate::MockN8n {
 #[cfg(feature = "role")]
 impl<'m> crate::OperationMock<'m, operation::GetAllRoles> {
     /// Matches only requests whose `withUsageCount` query parameter is `value`.
-    pub fn with_usage_count(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("withUsageCount", &value.into())
+    pub fn with_usage_count<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("withUsageCount", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "withUsageCount"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetAllRolesResponse` the client's `send()` returns.
     pub async fn responds(
@@ -6058,15 +7197,30 @@ impl crate::MockN8n {
 #[cfg(feature = "role")]
 impl<'m> crate::OperationMock<'m, operation::GetRole> {
     /// Matches only requests whose `roleSlug` path parameter is `value`.
-    pub fn role_slug(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("roleSlug", value.into().to_string())
+    pub fn role_slug<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("roleSlug", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "roleSlug")),
+        }
     }
     /// Matches only requests whose `withUsageCount` query parameter is `value`.
-    pub fn with_usage_count(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("withUsageCount", &value.into())
+    pub fn with_usage_count<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("withUsageCount", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "withUsageCount"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Role` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Role) -> crate::Mounted {
@@ -6096,11 +7250,17 @@ impl crate::MockN8n {
 #[cfg(feature = "role")]
 impl<'m> crate::OperationMock<'m, operation::UpdateRole> {
     /// Matches only requests whose `roleSlug` path parameter is `value`.
-    pub fn role_slug(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("roleSlug", value.into().to_string())
+    pub fn role_slug<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("roleSlug", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "roleSlug")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -6141,18 +7301,32 @@ impl crate::MockN8n {
 #[cfg(feature = "role")]
 impl<'m> crate::OperationMock<'m, operation::DeleteRole> {
     /// Matches only requests whose `roleSlug` path parameter is `value`.
-    pub fn role_slug(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("roleSlug", value.into().to_string())
+    pub fn role_slug<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("roleSlug", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "roleSlug")),
+        }
     }
     /// Matches only requests whose `reassignRoleSlug` query parameter is `value`.
-    pub fn reassign_role_slug(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("reassignRoleSlug", &value.into())
+    pub fn reassign_role_slug<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("reassignRoleSlug", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "reassignRoleSlug"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Role` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Role) -> crate::Mounted {
@@ -6184,13 +7358,17 @@ impl crate::MockN8n {
 #[cfg(feature = "source-control")]
 impl<'m> crate::OperationMock<'m, operation::GetSourceControlStatus> {
     /// Matches only requests whose `direction` query parameter is `value`.
-    pub fn direction(
-        self,
-        value: impl ::std::convert::Into<
+    pub fn direction<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::n8n_api::types::GetSourceControlStatusDirection>,
+        <V as ::std::convert::TryInto<
             ::n8n_api::types::GetSourceControlStatusDirection,
-        >,
-    ) -> Self {
-        self.query_param("direction", &value.into())
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("direction", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "direction")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetSourceControlStatusResponse` the client's `send()` returns.
     pub async fn responds(
@@ -6323,15 +7501,28 @@ impl crate::MockN8n {
 #[cfg(feature = "tags")]
 impl<'m> crate::OperationMock<'m, operation::GetTags> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetTagsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -6399,40 +7590,6 @@ impl<'m> crate::OperationMock<'m, operation::CreateTag> {
         self.respond_json(value).await
     }
 }
-#[cfg(feature = "tags")]
-impl crate::MockN8n {
-    /// Mocks `getTag`: `GET /tags/{tagId}` (the client's `get_tag()`).
-    ///
-    /// Retrieves a tag
-    ///
-    /// Narrow it with the parameter matchers, then answer with `responds(...)` (or
-    /// `responds_with_status`); see [`OperationMock`](crate::OperationMock).
-    pub fn get_tag(&self) -> crate::OperationMock<'_, operation::GetTag> {
-        crate::OperationMock::new(
-            self,
-            crate::Route {
-                id: "getTag",
-                method: "GET",
-                path: "/tags/{tagId}",
-                status: 200u16,
-            },
-        )
-    }
-}
-#[cfg(feature = "tags")]
-impl<'m> crate::OperationMock<'m, operation::GetTag> {
-    /// Matches only requests whose `tagId` path parameter is `value`.
-    pub fn tag_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("tagId", value.into().to_string())
-    }
-    /// Answers `200` with `value` as JSON: the `types::Tag` the client's `send()` returns.
-    pub async fn responds(self, value: &::n8n_api::types::Tag) -> crate::Mounted {
-        self.respond_json(value).await
-    }
-}
 #[cfg(feature = "variables")]
 impl crate::MockN8n {
     /// Mocks `getVariables`: `GET /variables` (the client's `get_variables()`).
@@ -6456,29 +7613,54 @@ impl crate::MockN8n {
 #[cfg(feature = "variables")]
 impl<'m> crate::OperationMock<'m, operation::GetVariables> {
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `projectId` query parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("projectId", &value.into())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("projectId", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `state` query parameter is `value`.
-    pub fn state(
-        self,
-        value: impl ::std::convert::Into<::n8n_api::types::GetVariablesState>,
-    ) -> Self {
-        self.query_param("state", &value.into())
+    pub fn state<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::n8n_api::types::GetVariablesState>,
+        <V as ::std::convert::TryInto<
+            ::n8n_api::types::GetVariablesState,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("state", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "state")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetVariablesResponse` the client's `send()` returns.
     pub async fn responds(
@@ -6550,7 +7732,7 @@ impl<'m> crate::OperationMock<'m, operation::CreateVariable> {
 }
 #[cfg(feature = "variables")]
 impl crate::MockN8n {
-    /// Mocks `updateVariable`: `PUT /variables/{id}` (the client's `update_variable()`).
+    /// Mocks `updateVariable`: `PUT /variables/{variableId}` (the client's `update_variable()`).
     ///
     /// Update a variable
     ///
@@ -6564,7 +7746,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "updateVariable",
                 method: "PUT",
-                path: "/variables/{id}",
+                path: "/variables/{variableId}",
                 status: 200u16,
             },
         )
@@ -6572,9 +7754,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "variables")]
 impl<'m> crate::OperationMock<'m, operation::UpdateVariable> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `variableId` path parameter is `value`.
+    pub fn variable_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("variableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "variableId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -6594,7 +7785,7 @@ impl<'m> crate::OperationMock<'m, operation::UpdateVariable> {
 }
 #[cfg(feature = "variables")]
 impl crate::MockN8n {
-    /// Mocks `deleteVariable`: `DELETE /variables/{id}` (the client's `delete_variable()`).
+    /// Mocks `deleteVariable`: `DELETE /variables/{variableId}` (the client's `delete_variable()`).
     ///
     /// Delete a variable
     ///
@@ -6608,7 +7799,7 @@ impl crate::MockN8n {
             crate::Route {
                 id: "deleteVariable",
                 method: "DELETE",
-                path: "/variables/{id}",
+                path: "/variables/{variableId}",
                 status: 200u16,
             },
         )
@@ -6616,9 +7807,18 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "variables")]
 impl<'m> crate::OperationMock<'m, operation::DeleteVariable> {
-    /// Matches only requests whose `id` path parameter is `value`.
-    pub fn id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.path_param("id", value.into().to_string())
+    /// Matches only requests whose `variableId` path parameter is `value`.
+    pub fn variable_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("variableId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "variableId")),
+        }
     }
     /// Answers `200` with no body (the client's `send()` returns `()`).
     pub async fn responds(self) -> crate::Mounted {
@@ -6648,42 +7848,102 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::GetWorkflows> {
     /// Matches only requests whose `active` query parameter is `value`.
-    pub fn active(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("active", &value.into())
+    pub fn active<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("active", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "active")),
+        }
     }
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `excludePinnedData` query parameter is `value`.
-    pub fn exclude_pinned_data(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("excludePinnedData", &value.into())
+    pub fn exclude_pinned_data<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("excludePinnedData", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "excludePinnedData"))
+            }
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Matches only requests whose `name` query parameter is `value`.
-    pub fn name(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.query_param("name", &value.into())
+    pub fn name<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("name", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "name")),
+        }
     }
     /// Matches only requests whose `offset` query parameter is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<u64>) -> Self {
-        self.query_param("offset", &value.into())
+    pub fn offset<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("offset", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "offset")),
+        }
     }
     /// Matches only requests whose `projectId` query parameter is `value`.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("projectId", &value.into())
+    pub fn project_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("projectId", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "projectId")),
+        }
     }
     /// Matches only requests whose `tags` query parameter is `value`.
-    pub fn tags(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.query_param("tags", &value.into())
+    pub fn tags<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("tags", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "tags")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetWorkflowsResponse` the client's `send()` returns.
     pub async fn responds(
@@ -6776,15 +8036,30 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::GetWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `excludePinnedData` query parameter is `value`.
-    pub fn exclude_pinned_data(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("excludePinnedData", &value.into())
+    pub fn exclude_pinned_data<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("excludePinnedData", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "excludePinnedData"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Workflow` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Workflow) -> crate::Mounted {
@@ -6816,15 +8091,30 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::UpdateWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `publishIfActive` query parameter is `value`.
-    pub fn publish_if_active(self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.query_param("publishIfActive", &value.into())
+    pub fn publish_if_active<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<bool>,
+        <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("publishIfActive", &v),
+            Err(e) => {
+                self.problem(format!("query parameter `{}`: {e}", "publishIfActive"))
+            }
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -6881,11 +8171,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::DeleteWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Workflow` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Workflow) -> crate::Mounted {
@@ -6917,11 +8213,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::ArchiveWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Workflow` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Workflow) -> crate::Mounted {
@@ -6953,11 +8255,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::UnarchiveWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Workflow` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Workflow) -> crate::Mounted {
@@ -6989,11 +8297,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::TransferWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -7036,11 +8350,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::PublishWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -7090,11 +8410,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::UnpublishWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Workflow` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Workflow) -> crate::Mounted {
@@ -7129,11 +8455,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::ActivateWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -7186,11 +8518,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::DeactivateWorkflow> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::Workflow` the client's `send()` returns.
     pub async fn responds(self, value: &::n8n_api::types::Workflow) -> crate::Mounted {
@@ -7222,22 +8560,41 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::GetWorkflowHistory> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `cursor` query parameter is `value`.
-    pub fn cursor(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param("cursor", &value.into())
+    pub fn cursor<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("cursor", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "cursor")),
+        }
     }
     /// Matches only requests whose `limit` query parameter is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.query_param("limit", &value.into())
+    pub fn limit<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<u64>,
+        <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.query_param("limit", &v),
+            Err(e) => self.problem(format!("query parameter `{}`: {e}", "limit")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::GetWorkflowHistoryResponse` the client's `send()` returns.
     pub async fn responds(
@@ -7292,18 +8649,32 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::GetWorkflowVersion> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose `workflowVersionId` path parameter is `value`.
-    pub fn workflow_version_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowVersionId", value.into().to_string())
+    pub fn workflow_version_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowVersionId", v.to_string()),
+            Err(e) => {
+                self.problem(format!("path parameter `{}`: {e}", "workflowVersionId"))
+            }
+        }
     }
     /// Answers `200` with `value` as JSON: the `types::WorkflowVersion` the client's `send()` returns.
     pub async fn responds(
@@ -7338,11 +8709,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::GetWorkflowTags> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Answers `200` with `value` as JSON: the `::std::vec::Vec<types::Tag>` the client's `send()` returns.
     pub async fn responds(
@@ -7377,11 +8754,17 @@ impl crate::MockN8n {
 #[cfg(feature = "workflow")]
 impl<'m> crate::OperationMock<'m, operation::UpdateWorkflowTags> {
     /// Matches only requests whose `workflowId` path parameter is `value`.
-    pub fn workflow_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path_param("workflowId", value.into().to_string())
+    pub fn workflow_id<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<::std::string::String>,
+        <V as ::std::convert::TryInto<
+            ::std::string::String,
+        >>::Error: ::std::fmt::Display,
+    {
+        match value.try_into() {
+            Ok(v) => self.path_param("workflowId", v.to_string()),
+            Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
+        }
     }
     /// Matches only requests whose JSON body is exactly `value` (what the client sends
     /// for it). `body_partial_json` matches part of a body.
@@ -7513,6 +8896,12 @@ pub static OPERATIONS: &[crate::MockedOperation] = &[
         id: "updateTag",
         mock_method: "update_tag",
         start: |m| m.update_tag().untyped(),
+    },
+    #[cfg(feature = "tags")]
+    crate::MockedOperation {
+        id: "getTag",
+        mock_method: "get_tag",
+        start: |m| m.get_tag().untyped(),
     },
     #[cfg(feature = "workflow")]
     crate::MockedOperation {
@@ -8155,12 +9544,6 @@ pub static OPERATIONS: &[crate::MockedOperation] = &[
         id: "createTag",
         mock_method: "create_tag",
         start: |m| m.create_tag().untyped(),
-    },
-    #[cfg(feature = "tags")]
-    crate::MockedOperation {
-        id: "getTag",
-        mock_method: "get_tag",
-        start: |m| m.get_tag().untyped(),
     },
     #[cfg(feature = "variables")]
     crate::MockedOperation {

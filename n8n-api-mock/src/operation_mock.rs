@@ -160,6 +160,12 @@ impl<'m, O> OperationMock<'m, O> {
         self
     }
 
+    /// A mistake in the mock (a value that does not convert), reported when the mock drops.
+    pub(crate) fn problem(mut self, what: String) -> Self {
+        self.problems.push(what);
+        self
+    }
+
     pub(crate) fn query_param<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
         match serde_json::to_value(value) {
             Ok(v) => self.matcher.query.push((name, QueryValue::from_json(&v))),

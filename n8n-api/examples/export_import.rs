@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     let request = types::ExportPackageRequest::builder().workflow_ids(ids);
-    let export = client.export_package().body(request).send().await?;
+    let export = client.export_package().body(request).send_with_response().await?;
     let path = std::env::temp_dir().join(format!("n8n-api-example-{}.n8np", std::process::id()));
     let saved = n8n_api::packages::save(export, &path).await?;
     println!(

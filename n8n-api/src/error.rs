@@ -151,6 +151,13 @@ impl Error {
         self.status() == Some(StatusCode::FORBIDDEN)
     }
 
+    /// n8n answered 422 Unprocessable Entity: the request is well-formed but n8n cannot act on it
+    /// (a package import blocked by unresolved credentials or variables: see
+    /// [`ErrorBody`](crate::ErrorBody) and `issues()`).
+    pub fn is_unprocessable(&self) -> bool {
+        self.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
     /// n8n answered 429 Too Many Requests (after the retries the policy allows).
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)

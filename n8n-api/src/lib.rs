@@ -1,15 +1,4 @@
-//! A typed async client for [n8n](https://n8n.io)'s public REST API, generated from the OpenAPI
-//! spec n8n ships with each release.
-//!
-//! ```no_run
-//! use n8n_api::prelude::*;
-//!
-//! # async fn run() -> Result<(), n8n_api::Error> {
-//! let client = Client::new("http://localhost:5678", "n8n_api_...")?;
-//! let workflow = client.get_workflow().workflow_id("2tUt1wbLX592XDdX").send().await?;
-//! println!("{} ({} nodes)", workflow.name, workflow.nodes.len());
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 //!
 //! Every operation of the spec is a method of [`Client`], grouped by tag in extension traits
 //! (`ClientWorkflowExt`, `ClientExecutionsExt`, ...) that [`prelude`] brings into scope. Each

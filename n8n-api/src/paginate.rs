@@ -13,7 +13,6 @@ use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 
 use futures::{Stream, StreamExt, TryStreamExt, stream};
-use progenitor_client::ResponseValue;
 
 use crate::Error;
 
@@ -21,7 +20,7 @@ use crate::Error;
 pub type Items<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
 
 /// A boxed `send()` future.
-pub type Page<'a, P> = Pin<Box<dyn Future<Output = Result<ResponseValue<P>, Error>> + Send + 'a>>;
+pub type Page<'a, P> = Pin<Box<dyn Future<Output = Result<P, Error>> + Send + 'a>>;
 
 /// Streams the items of every page of the list operation `builder` describes.
 pub fn items<'a, B, P, T>(
@@ -68,7 +67,7 @@ where
             Some(c) => with_cursor(state.builder.clone(), c.clone()),
             None => state.builder.clone(),
         };
-        let (items, next) = split(send(request).await?.into_inner());
+        let (items, next) = split(send(request).await?);
         let next_step = match next {
             Some(next) if !next.is_empty() => {
                 if state.seen.insert(fingerprint(&next)) {

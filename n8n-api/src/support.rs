@@ -113,6 +113,77 @@ fn is_invisible_format(c: char) -> bool {
     matches!(c as u32, 0x061C | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x2069 | 0xFEFF)
 }
 
+/// One line for a typed error body or an issue it lists (`Display` of `ErrorBody` and of the
+/// issues): n8n's `message` first, then the other members as `key: value`; an object with a
+/// `type` reads `type: key=value, ...`. Lists are `; `-separated. Escaped like every error text
+/// (no control characters, no line breaks) and bounded.
+pub(crate) fn describe<T: serde::Serialize + ?Sized>(value: &T, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    let mut out = String::new();
+    match serde_json::to_value(value) {
+        Ok(v) => describe_value(&v, &mut out, 0),
+        Err(_) => out.push('?'),
+    }
+    f.write_str(&escape_line(&out, 1000))
+}
+
+fn describe_value(v: &serde_json::Value, out: &mut String, depth: usize) {
+    use serde_json::Value;
+    if depth > 6 {
+        out.push('…');
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::String(s) => out.push_str(s),
+        Value::Bool(_) | Value::Number(_) => out.push_str(&v.to_string()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("; ");
+                }
+                describe_value(item, out, depth + 1);
+            }
+        }
+        Value::Object(map) => {
+            let mut rest: Vec<(&String, &Value)> = map.iter().filter(|(_, v)| !v.is_null()).collect();
+            let lead = ["message", "type"].iter().find_map(|k| {
+                let i = rest.iter().position(|(name, v)| name.as_str() == *k && v.is_string())?;
+                Some(rest.remove(i))
+            });
+            let (open, close, sep) = match lead {
+                Some((k, v)) => {
+                    describe_value(v, out, depth + 1);
+                    if k == "type" {
+                        (": ", "", "=")
+                    } else {
+                        (" (", ")", ": ")
+                    }
+                }
+                None => ("", "", "="),
+            };
+            if rest.is_empty() {
+                return;
+            }
+            out.push_str(open);
+            for (i, (k, v)) in rest.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push_str(sep);
+                if v.is_object() || v.is_array() {
+                    out.push('[');
+                    describe_value(v, out, depth + 1);
+                    out.push(']');
+                } else {
+                    describe_value(v, out, depth + 1);
+                }
+            }
+            out.push_str(close);
+        }
+    }
+}
+
 /// A raw success body as n8n sent it, and what the client made of it; given to the observer
 /// installed with [`observe_responses`] (the end-to-end suite checks that decoding is lossless).
 #[doc(hidden)]
@@ -293,6 +364,28 @@ pub(crate) fn option_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result
 #[cfg(test)]
 mod tests {
     use super::{escape_line, path_segment};
+
+    #[test]
+    fn error_bodies_read_as_one_line() {
+        struct D(serde_json::Value);
+        impl std::fmt::Display for D {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                super::describe(&self.0, f)
+            }
+        }
+        let body = serde_json::json!({
+            "message": "Import blocked: 2 issue(s)",
+            "issues": [
+                {"type": "workflow-conflict", "name": "Daily\nreport", "sourceWorkflowId": "a1", "existingWorkflowId": "b2"},
+                {"type": "credential-unresolved", "kind": "not_found", "credentialId": "c3"}
+            ]
+        });
+        assert_eq!(
+            D(body).to_string(),
+            "Import blocked: 2 issue(s) (issues: [workflow-conflict: name=Daily\\nreport, sourceWorkflowId=a1, existingWorkflowId=b2; credential-unresolved: kind=not_found, credentialId=c3])"
+        );
+        assert_eq!(D(serde_json::json!({"message": "Not Found"})).to_string(), "Not Found");
+    }
 
     #[test]
     fn numbers_serialize_as_javascript_writes_them() {

@@ -31,6 +31,15 @@ pub fn instance() -> Instance {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not an instance file ({e})", path.display()))
 }
 
+/// A path template with its parameters' names blanked (`/tags/{id}` -> `/tags/{}`): the route
+/// on the wire, whatever the spec calls the parameters (the `id-names` rule renames some).
+pub fn route(path: &str) -> String {
+    path.split('/')
+        .map(|s| if s.starts_with('{') { "{}" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The workspace's specs (`spec/`, `spec/history/`).
 pub fn specs() -> n8n_api_codegen::layout::SpecDir {
     n8n_api_codegen::layout::SpecDir::of(&root())

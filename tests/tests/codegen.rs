@@ -24,7 +24,7 @@ fn every_operation_of_the_pinned_spec_has_its_method() {
     for (method, path) in &raw {
         let op = n8n_api::OPERATIONS
             .iter()
-            .find(|o| o.method == method && o.path == path)
+            .find(|o| o.method == method && n8n_api_tests::route(o.path) == n8n_api_tests::route(path))
             .unwrap_or_else(|| panic!("{method} {path} has no operation in the client"));
         let signature = format!("fn{}(&self,)->builder::", op.client_method);
         let signature_short = format!("fn{}(&self)->builder::", op.client_method);

@@ -19,16 +19,10 @@ async fn run(client: &Client) -> Result<(), n8n_api::Error> {
     for w in &page.data {
         show(w);
     } // list items are Workflow
-    let wf: types::Workflow = client.get_workflow().workflow_id("abc").send().await?.into_inner();
+    let wf: types::Workflow = client.get_workflow().workflow_id("abc").send().await?;
     let mut body = types::UpdateWorkflowBody::from(&wf); // read-modify-write, no JSON
     body.name = format!("{} (renamed)", wf.name);
-    let updated: types::Workflow = client
-        .update_workflow()
-        .workflow_id(&wf.id)
-        .body(body)
-        .send()
-        .await?
-        .into_inner();
+    let updated: types::Workflow = client.update_workflow().workflow_id(&wf.id).body(body).send().await?;
     let node: types::Node = types::Node::builder()
         .name("Webhook")
         .type_("n8n-nodes-base.webhook")
@@ -44,8 +38,7 @@ async fn run(client: &Client) -> Result<(), n8n_api::Error> {
             .execution_id(e.id.clone())
             .include_data(true)
             .send()
-            .await?
-            .into_inner(); // list ids go into paths
+            .await?; // list ids go into paths
     }
     let cred: types::Credential = client
         .create_credential()
@@ -57,8 +50,7 @@ async fn run(client: &Client) -> Result<(), n8n_api::Error> {
                 .project_id("p"),
         ) // &str and json! accepted
         .send()
-        .await?
-        .into_inner();
+        .await?;
     match client.get_tag().tag_id("nope").send().await {
         Err(e) if e.is_not_found() => {}
         Err(e) if e.is_conflict() || e.is_unauthorized() || e.is_forbidden() => {}
@@ -73,7 +65,7 @@ async fn run(client: &Client) -> Result<(), n8n_api::Error> {
     client
         .export_package()
         .body(types::ExportPackageRequest::builder().workflow_ids(vec![wf.id.clone()]))
-        .send()
+        .send_with_response()
         .await?;
     let _v: &str = n8n_api::N8N_VERSION; // "2.40.7"
     Ok(())

@@ -515,7 +515,13 @@ async fn export_streams_to_a_file_with_its_name_and_counts() {
         .await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("p.n8np");
-    let export = mock.client().export_package().body(request()).send().await.unwrap();
+    let export = mock
+        .client()
+        .export_package()
+        .body(request())
+        .send_with_response()
+        .await
+        .unwrap();
     let saved = n8n_api::packages::save(export, &out).await.unwrap();
     assert_eq!(saved.bytes, payload.len() as u64);
     assert_eq!(saved.file_name.as_deref(), Some("export.n8np"));

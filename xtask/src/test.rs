@@ -63,9 +63,16 @@ fn features() -> Result<()> {
     let t = Instant::now();
     for tag in &tags {
         let mut c = cargo();
-        c.args(["check", "--quiet", "-p", "n8n-api-mock", "--no-default-features", "--features"])
-            .arg(tag)
-            .env("RUSTFLAGS", "-D warnings");
+        c.args([
+            "check",
+            "--quiet",
+            "-p",
+            "n8n-api-mock",
+            "--no-default-features",
+            "--features",
+        ])
+        .arg(tag)
+        .env("RUSTFLAGS", "-D warnings");
         let status = c.status()?;
         if !status.success() {
             bail!("n8n-api or n8n-api-mock with only the `{tag}` feature does not build");

@@ -67,7 +67,12 @@ async fn main() {
 
     let baseline = rss();
     reset_peak_rss();
-    let export = client.export_package().body(request).send().await.unwrap();
+    let export = client
+        .export_package()
+        .body(request)
+        .send_with_response()
+        .await
+        .unwrap();
     let saved = n8n_api::packages::save(export, &package).await.unwrap();
     let export_growth = peak_rss().saturating_sub(baseline);
     assert_eq!(saved.bytes, SIZE);

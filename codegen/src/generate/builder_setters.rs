@@ -8,7 +8,10 @@
 //!   `String`, ...) and stores `Some(value)`; leaving the setter out leaves the field empty;
 //! - a free-form object's setter takes anything that is `Into<serde_json::Value>` (a `Map`, a
 //!   `json!` value) and records an error, reported when the builder converts, unless the value is
-//!   a JSON object; a list of them (data table rows) takes any iterator of such values.
+//!   a JSON object; a list of them (data table rows) takes any iterator of such values;
+//! - any other list takes any iterator: of `AsRef<str>` for strings (`["a", "b"]`, `&[&str]`,
+//!   `vec![&id]`), of what converts into an item otherwise (items, their builders without
+//!   `.try_into()?` and a type annotation, `&str` for an enum).
 
 use std::collections::BTreeMap;
 
@@ -160,6 +163,9 @@ fn setter(name: &syn::Ident, ty: &syn::Type) -> Option<syn::ImplItemFn> {
             }
         });
     }
+    if let Some(item) = generic_arg(&inner, "Vec") {
+        return Some(list_setter(name, &item, optional.is_some()));
+    }
     optional.as_ref()?;
     let msg = format!("error converting supplied value for {label}: {{e}}");
     Some(parse_quote! {
@@ -172,6 +178,46 @@ fn setter(name: &syn::Ident, ty: &syn::Type) -> Option<syn::ImplItemFn> {
             self
         }
     })
+}
+
+/// A list setter that takes any iterator of what converts into an item: strings from anything
+/// that is `AsRef<str>` (`["a", "b"]`, `&[&str]`, `vec![&id]`, `ids.iter()`), other items from
+/// anything `TryInto` them (the items themselves, their builders, `&str` for string enums), with
+/// the index of an item that does not convert in the error.
+fn list_setter(name: &syn::Ident, item: &syn::Type, optional: bool) -> syn::ImplItemFn {
+    let label = name.to_string();
+    let wrap = if optional { quote!(Some(items)) } else { quote!(items) };
+    if super::syntax::type_is(item, &["std", "string", "String"]) {
+        return parse_quote! {
+            pub fn #name<I>(mut self, value: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::AsRef<str>,
+            {
+                let items: ::std::vec::Vec<::std::string::String> =
+                    value.into_iter().map(|v| v.as_ref().to_string()).collect();
+                self.#name = Ok(#wrap);
+                self
+            }
+        };
+    }
+    let msg = format!("`{label}[{{i}}]`: {{e}}");
+    parse_quote! {
+        pub fn #name<I>(mut self, value: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<#item>,
+            <I::Item as ::std::convert::TryInto<#item>>::Error: ::std::fmt::Display,
+        {
+            let items: ::std::result::Result<::std::vec::Vec<#item>, ::std::string::String> = value
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| v.try_into().map_err(|e| format!(#msg)))
+                .collect();
+            self.#name = items.map(|items| #wrap);
+            self
+        }
+    }
 }
 
 #[cfg(test)]

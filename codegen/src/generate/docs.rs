@@ -49,6 +49,7 @@ fn setters(file: &mut syn::File, operations: &[Operation]) {
 
 fn methods(file: &mut syn::File, operations: &[Operation]) {
     let by_method: BTreeMap<&str, &Operation> = operations.iter().map(|o| (o.method_name.as_str(), o)).collect();
+    let silent = answer_nothing(file);
     for item in file.items.iter_mut() {
         let Item::Trait(t) = item else { continue };
         if !t.ident.to_string().starts_with("Client") {
@@ -59,7 +60,11 @@ fn methods(file: &mut syn::File, operations: &[Operation]) {
             let Some(op) = by_method.get(f.sig.ident.to_string().as_str()) else {
                 continue;
             };
-            for line in lines(op) {
+            let mut lines = lines(op);
+            if silent.contains(&op.builder) {
+                lines.extend(answers_nothing(op, operations));
+            }
+            for line in lines {
                 let line = format!(" {line}");
                 f.attrs.push(parse_quote!(#[doc = #line]));
             }
@@ -96,6 +101,49 @@ fn lines(op: &Operation) -> Vec<String> {
             let desc = e.description.lines().next().unwrap_or("").trim();
             out.push(format!("- `{}`: {}{typed}", e.status, escape(desc)));
         }
+    }
+    out
+}
+
+/// The request builders whose `send()` answers `()`: n8n sends no body.
+fn answer_nothing(file: &mut syn::File) -> std::collections::BTreeSet<String> {
+    let Some(builders) = super::syntax::module(file, "builder") else {
+        return Default::default();
+    };
+    builders
+        .iter()
+        .filter_map(|i| match i {
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                let send = imp.items.iter().find_map(|it| match it {
+                    ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+                    _ => None,
+                })?;
+                let syn::ReturnType::Type(_, ret) = &send.sig.output else {
+                    return None;
+                };
+                let unit = super::syntax::first_type_argument(ret)
+                    .is_some_and(|t| matches!(t, syn::Type::Tuple(t) if t.elems.is_empty()));
+                unit.then(|| super::syntax::self_ident(&imp.self_ty)).flatten()
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// What an operation that answers no body leaves the caller to do.
+fn answers_nothing(op: &Operation, operations: &[Operation]) -> Vec<String> {
+    let mut out = vec![String::new()];
+    if op.method == "post" {
+        let list = operations.iter().find(|o| o.method == "get" && o.path == op.path);
+        let find = match list {
+            Some(l) => format!(" list them with [`{0}`](Self::{0}) to find it", l.method_name),
+            None => String::new(),
+        };
+        out.push(format!(
+            "n8n answers with no body: the answer does not say what it created (nor its id);{find}."
+        ));
+    } else {
+        out.push("n8n answers with no body: `send()` answers `()` once n8n has done it.".into());
     }
     out
 }

@@ -17,6 +17,7 @@ use crate::{Error, Result};
 mod builder_setters;
 mod dedupe_types;
 mod docs;
+mod error_display;
 pub mod features;
 mod field_markers;
 mod mock;
@@ -32,6 +33,7 @@ mod release;
 mod request_bounds;
 mod response_bodies;
 mod round_trip;
+mod rust_names;
 mod sealed_traits;
 mod surface;
 mod syntax;
@@ -73,8 +75,9 @@ pub struct Pass {
 /// ARCHITECTURE.md's table of them is generated from this list). Order matters where a pass
 /// reads what another wrote: `field-markers` before `dedupe-types` (a redacting `Debug` keeps two
 /// look-alike structs apart), `typed-errors` before `path-segments`, `response-bodies` and
-/// `read-modify-write` (which read the `send_unmapped` it writes), `features` last (it gates
-/// everything the others added). The `mock` pass then reads the finished client.
+/// `read-modify-write` (which read the `send_unmapped` it writes), `features` after the passes
+/// whose items it gates (`error-display`, after it, copies the gates of what it extends). The
+/// `mock` pass then reads the finished client.
 pub const PASSES: &[Pass] = &[
     Pass {
         name: "prune-builders",
@@ -206,6 +209,20 @@ pub const PASSES: &[Pass] = &[
             features::apply(&mut c.file, c.operations);
             Ok(String::new())
         },
+    },
+    Pass {
+        name: "error-display",
+        run: |c| {
+            let added = error_display::apply(&mut c.file);
+            Ok(format!(
+                "{} Display impls; on crate::Error: {:?}",
+                added.displays, added.accessors
+            ))
+        },
+    },
+    Pass {
+        name: "rust-names",
+        run: |c| Ok(format!("{:?}", rust_names::apply(&mut c.file))),
     },
 ];
 

@@ -137,7 +137,7 @@ fn send_success_type(builder: &[Item], name: &str) -> Option<String> {
     builder.iter().find_map(|i| match i {
         Item::Impl(imp) if imp.trait_.is_none() && super::syntax::self_ident(&imp.self_ty).as_deref() == Some(name) => {
             imp.items.iter().find_map(|it| match it {
-                ImplItem::Fn(f) if f.sig.ident == "send" => {
+                ImplItem::Fn(f) if f.sig.ident == "send_with_response" => {
                     let syn::ReturnType::Type(_, ret) = &f.sig.output else {
                         return None;
                     };
@@ -277,7 +277,8 @@ mod tests {
                 pub struct #name<'a> { client: &'a super::Client }
                 impl<'a> #name<'a> {
                     pub fn cursor(mut self, value: &str) -> Self { todo!() }
-                    pub async fn send(self) -> ::std::result::Result<ResponseValue<types::WorkflowList>, crate::Error> { todo!() }
+                    pub async fn send(self) -> ::std::result::Result<types::WorkflowList, crate::Error> { todo!() }
+                    pub async fn send_with_response(self) -> ::std::result::Result<ResponseValue<types::WorkflowList>, crate::Error> { todo!() }
                 }
             }
         };
@@ -312,10 +313,14 @@ mod tests {
         assert_eq!(super::apply(&mut file, &doc, &ops), ["getWorkflows"]);
         assert_eq!(
             methods(&file, "GetWorkflows"),
-            ["cursor", "send", "stream", "collect_all"]
+            ["cursor", "send", "send_with_response", "stream", "collect_all"]
         );
         for other in ["GetTags", "GetUsers", "GetProjects"] {
-            assert_eq!(methods(&file, other), ["cursor", "send"], "{other}");
+            assert_eq!(
+                methods(&file, other),
+                ["cursor", "send", "send_with_response"],
+                "{other}"
+            );
         }
         insta::assert_snapshot!(prettyplease::unparse(&file));
     }

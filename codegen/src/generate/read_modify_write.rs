@@ -1,11 +1,12 @@
-//! Pass `read-modify-write`: `UpdateWorkflowBody::from(&workflow)`.
+//! Pass `read-modify-write`: `UpdateWorkflowBody::from(&workflow)` (and `CreateWorkflowBody::from(&workflow)`).
 //!
 //! Changing one field of a resource means reading it, changing the field, and sending it back.
 //! The spec gives the read and the update different types (`Workflow`, `UpdateWorkflowBody`) with
 //! mostly the same fields, so without help a user copies every field by hand or goes through
 //! JSON. For each update (`PUT`/`PATCH` with a JSON body) of a path that can also be read
-//! (`GET` on the same path, else the items of `GET` on its collection), this pass writes
-//! `impl From<&Read> for Body` when every field of the body can be filled from the read:
+//! (`GET` on the same path, else the items of `GET` on its collection), and each create (`POST`
+//! on a collection whose items can be read), this pass writes `impl From<&Read> for Body` when
+//! every field of the body can be filled from the read:
 //! - same name and type: cloned; `T` into `Option<T>`: wrapped;
 //! - structs of different types: converted field by field (their own `From`, written the same
 //!   way), lists of them item by item;
@@ -108,6 +109,21 @@ fn pairs(file: &mut syn::File, operations: &[Operation]) -> Vec<(String, String)
                 .and_then(|o| response_of(&o.builder))
                 .map(|page| format!("{page}::data[]")),
         };
+        if let Some(read) = read {
+            out.push((read, body));
+        }
+    }
+    // A create (`POST` on a collection) from a read of one of its items: copying a resource to
+    // another instance or project (`CreateWorkflowBody::from(&workflow)`).
+    for op in operations.iter().filter(|o| o.method == "post") {
+        let Some(body) = body_type(builders, &op.builder) else {
+            continue;
+        };
+        let item = format!("{}/{{}}", blank(&op.path));
+        let read = operations
+            .iter()
+            .find(|o| o.method == "get" && blank(&o.path) == item)
+            .and_then(|o| response_of(&o.builder));
         if let Some(read) = read {
             out.push((read, body));
         }

@@ -81,7 +81,7 @@ fn operation_text(op: &Operation, builder_items: &[&Item], types: &TypeIndex<'_>
             text.push_str(&form_lines(imp));
         }
         if let Some(send) = imp.items.iter().find_map(|i| match i {
-            ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+            ImplItem::Fn(f) if f.sig.ident == "send_with_response" => Some(f),
             _ => None,
         }) {
             let ty = simplify(&success(&send.sig.output));

@@ -2,9 +2,11 @@
 //!
 //! The `error-responses` normalization rule hides error responses from progenitor, so progenitor's
 //! `send()` hands every error status back untouched (`UnexpectedResponse`). This pass renames that
-//! method to a private `send_unmapped()` and adds a public `send()` that passes its result through
-//! `crate::error::finish`, which reads the body of an error status and decodes it with
-//! [`ErrorBody`](super::operations) into the type the spec gives for that operation and status.
+//! method to a private `send_unmapped()` and adds a public `send_with_response()` that passes its
+//! result through `crate::error::finish`, which reads the body of an error status and decodes it
+//! with [`ErrorBody`](super::operations) into the type the spec gives for that operation and
+//! status; and `send()`, which answers the decoded value itself (owned: a field moves out of it),
+//! as a hand-written client would.
 
 use std::collections::BTreeMap;
 
@@ -61,13 +63,34 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<us
         send.vis = syn::Visibility::Inherited;
         send.attrs.retain(|a| !a.path().is_ident("doc"));
         let id = &op.id;
-        let wrapper: ImplItem = parse_quote! {
-            #(#docs)*
-            pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
-                crate::error::finish(&self.client.inner, #id, self.send_unmapped()).await
-            }
-        };
-        imp.items.insert(pos, wrapper);
+        let value = super::syntax::first_type_argument(&success)
+            .cloned()
+            .ok_or_else(|| Error::Generate {
+                operation: op.id.clone(),
+                message: "send() answers no ResponseValue<T>".into(),
+            })?;
+        let wrappers: [ImplItem; 2] = [
+            parse_quote! {
+                #(#docs)*
+                ///
+                /// Answers what n8n sent, decoded; [`Self::send_with_response`] also gives the
+                /// status and headers.
+                pub async fn send(self) -> ::std::result::Result<#value, crate::Error> {
+                    self.send_with_response().await.map(ResponseValue::into_inner)
+                }
+            },
+            parse_quote! {
+                /// [`Self::send`], with the answer's status and headers: a
+                /// [`ResponseValue`](crate::ResponseValue), which derefs to the value
+                /// (`into_inner()` takes it).
+                pub async fn send_with_response(self) -> ::std::result::Result<#success, crate::Error> {
+                    crate::error::finish(&self.client.inner, #id, self.send_unmapped()).await
+                }
+            },
+        ];
+        for (i, w) in wrappers.into_iter().enumerate() {
+            imp.items.insert(pos + i, w);
+        }
         rewritten += 1;
     }
     Ok(rewritten)

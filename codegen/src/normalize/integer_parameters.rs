@@ -3,7 +3,11 @@
 //! `limit=50.0`. Every value the spec gives them (default, example, bounds) is a whole number.
 //!
 //! A query or path parameter of `type: number` whose `default`, `example`, `minimum` and
-//! `maximum` (at least one of them given) are all integral becomes `type: integer`.
+//! `maximum` (at least one of them given) are all integral becomes `type: integer`; one with no
+//! `minimum` gets `minimum: 0` when its values are not negative (a page size, like an offset, is
+//! a count), and a `maximum` moves into the description (typify makes a bounded integer an `i64`
+//! but an unbounded non-negative one a `u64`): `limit` and `offset` are then both `u64`, not
+//! `i64` and `u64`. n8n still enforces its maximum; the docs say it.
 
 use serde_json::{Map, Value};
 
@@ -46,6 +50,23 @@ fn apply(doc: &mut Value, log: &mut Log) {
                     *v = Value::from(f as i64);
                 }
             }
+            let never_negative = ["default", "example", "maximum"]
+                .iter()
+                .filter_map(|k| schema.get(*k).and_then(Value::as_i64))
+                .all(|v| v >= 0);
+            if !schema.contains_key("minimum") && never_negative {
+                schema.insert("minimum".into(), Value::from(0));
+            }
+            if schema.get("minimum").and_then(Value::as_i64).is_some_and(|m| m >= 0)
+                && let Some(max) = schema.shift_remove("maximum")
+            {
+                let note = format!("At most {max}.");
+                let text = match schema.get("description").and_then(Value::as_str) {
+                    Some(d) => format!("{} {note}", d.trim_end()),
+                    None => note,
+                };
+                schema.insert("description".into(), Value::String(text));
+            }
             log.change(format!("{pointer} (`{name}`): number -> integer"));
         }
     });
@@ -80,7 +101,8 @@ mod tests {
         ");
         assert_eq!(
             doc.pointer("/components/parameters/limit/schema").unwrap(),
-            &json!({ "type": "integer", "example": 100, "default": 100, "maximum": 250 })
+            // Never negative: `minimum: 0` (a `u64`); the maximum n8n enforces moves into the docs.
+            &json!({ "type": "integer", "example": 100, "default": 100, "minimum": 0, "description": "At most 250." })
         );
         assert_eq!(
             doc.pointer("/paths/~1w/get/parameters/2/schema/type").unwrap(),

@@ -26,9 +26,11 @@ mod error_responses;
 mod execution_id_numbers;
 mod extra_properties;
 pub mod field_markers;
+mod id_names;
 mod insert_count_result;
 mod insert_id_result;
 mod integer_parameters;
+mod integral_counts;
 mod list_wrappers;
 mod multipart_bodies;
 mod no_content_status;
@@ -110,6 +112,8 @@ pub const RULES: &[Rule] = &[
     integer_parameters::RULE,
     boolean_parameters::RULE,
     path_ids::RULE,
+    id_names::RULE,
+    integral_counts::RULE,
     resource_types::RULE,
     repeated_schemas::RULE,
     read_only_properties::RULE,

@@ -121,10 +121,10 @@ async fn credential_test_against_the_instance_itself() {
             .send()
     };
     let good = create(inst.api_key.clone()).await.unwrap();
-    let ok = client.test_credential().id(&good.id).send().await.unwrap();
+    let ok = client.test_credential().credential_id(&good.id).send().await.unwrap();
     assert_eq!(ok.status, types::CredentialTestResponseStatus::Ok, "{}", ok.message);
     let bad = create("n8n_api_wrong".into()).await.unwrap();
-    let refused = client.test_credential().id(&bad.id).send().await.unwrap();
+    let refused = client.test_credential().credential_id(&bad.id).send().await.unwrap();
     assert_eq!(refused.status, types::CredentialTestResponseStatus::Error);
     proved(
         "testCredential",

@@ -28,7 +28,6 @@ async fn create_table(client: &Client, name: &str) -> types::DataTable {
         .send()
         .await
         .unwrap()
-        .into_inner()
 }
 
 /// The row filter `city = <city>`.
@@ -127,8 +126,7 @@ async fn tables_and_columns() {
         .data_table_id(&table.id)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(names(columns), ["city", "people", "extra"]);
     proved("create-data-table-column", "the new column is listed last");
     proved("list-data-table-columns", "lists the columns in order");
@@ -157,8 +155,7 @@ async fn tables_and_columns() {
         .data_table_id(&table.id)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(names(columns), ["flag", "city", "people"]);
     proved("update-data-table-column", "renamed, then moved first: listed so");
 
@@ -174,8 +171,7 @@ async fn tables_and_columns() {
         .data_table_id(&table.id)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(names(columns), ["city", "people"]);
     proved("delete-data-table-column", "the column is no longer listed");
 
@@ -217,7 +213,7 @@ async fn insert_modes_and_reads() {
     .unwrap();
     assert!(
         matches!(
-            *counted,
+            counted,
             types::InsertDataTableRowsResponse::Count {
                 inserted_rows: 2,
                 success: true
@@ -231,7 +227,7 @@ async fn insert_modes_and_reads() {
     )
     .await
     .unwrap();
-    let types::InsertDataTableRowsResponse::Ids(ids) = ids.into_inner() else {
+    let types::InsertDataTableRowsResponse::Ids(ids) = ids else {
         panic!("ids expected")
     };
     assert_eq!(ids.len(), 1);
@@ -241,7 +237,7 @@ async fn insert_modes_and_reads() {
     )
     .await
     .unwrap();
-    let types::InsertDataTableRowsResponse::Rows(inserted) = all.into_inner() else {
+    let types::InsertDataTableRowsResponse::Rows(inserted) = all else {
         panic!("rows expected")
     };
     assert_eq!(inserted[0].extra.get("city"), Some(&json!("Oslo")));
@@ -265,8 +261,7 @@ async fn insert_modes_and_reads() {
         .limit(1)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(page.data.len(), 1);
     assert!(page.next_cursor.is_some());
     let found = client
@@ -346,20 +341,19 @@ async fn update_upsert_and_delete_modes() {
         .unwrap();
 }
 
-fn update_body(city: &str, data: Value) -> types::builder::UpdateRowsRequest {
+fn update_body(city: &str, data: Value) -> types::builder::UpdateRowsRequestBuilder {
     types::UpdateRowsRequest::builder()
         .filter(types::UpdateRowsRequestFilter::builder().filters(vec![city_is(city)]))
         .data(data)
 }
 
 async fn check_update(client: &Client, table: &str) {
-    let send = |body: types::builder::UpdateRowsRequest| {
+    let send = |body: types::builder::UpdateRowsRequestBuilder| {
         client.update_data_table_rows().data_table_id(table).body(body).send()
     };
     let dry = send(update_body("Paris", json!({ "people": 12 })).dry_run(true))
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let types::DataTableResponse::DryRun(pairs) = dry else {
         panic!("a dry run answers before/after rows: {dry:?}")
     };
@@ -369,15 +363,11 @@ async fn check_update(client: &Client, table: &str) {
     let paris = |rows: &[types::DataTableRow]| rows.iter().find(|r| r.extra["city"] == "Paris").and_then(people);
     assert_eq!(paris(&rows(client, table).await), Some(2.0), "a dry run writes nothing");
 
-    let plain = send(update_body("Paris", json!({ "people": 5 })))
-        .await
-        .unwrap()
-        .into_inner();
+    let plain = send(update_body("Paris", json!({ "people": 5 }))).await.unwrap();
     assert!(matches!(plain, types::DataTableResponse::Boolean(true)), "{plain:?}");
     let returned = send(update_body("Paris", json!({ "people": 6 })).return_data(true))
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let types::DataTableResponse::Rows(updated) = returned else {
         panic!("rows expected")
     };
@@ -389,19 +379,19 @@ async fn check_update(client: &Client, table: &str) {
     );
 }
 
-fn upsert_body(city: &str, data: Value) -> types::builder::UpsertRowRequest {
+fn upsert_body(city: &str, data: Value) -> types::builder::UpsertRowRequestBuilder {
     types::UpsertRowRequest::builder()
         .filter(types::UpsertRowRequestFilter::builder().filters(vec![city_is(city)]))
         .data(data)
 }
 
 async fn check_upsert(client: &Client, table: &str) {
-    let send =
-        |body: types::builder::UpsertRowRequest| client.upsert_data_table_row().data_table_id(table).body(body).send();
+    let send = |body: types::builder::UpsertRowRequestBuilder| {
+        client.upsert_data_table_row().data_table_id(table).body(body).send()
+    };
     let would_insert = send(upsert_body("Lima", json!({ "city": "Lima", "people": 7 })).dry_run(true))
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let types::DataTableResponse::DryRun(pairs) = would_insert else {
         panic!("dry run expected")
     };
@@ -410,16 +400,12 @@ async fn check_upsert(client: &Client, table: &str) {
 
     let inserted = send(upsert_body("Lima", json!({ "city": "Lima", "people": 7 })).return_data(true))
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let types::DataTableResponse::Rows(inserted) = inserted else {
         panic!("rows expected")
     };
     assert_eq!(inserted.len(), 1);
-    let updated = send(upsert_body("Lima", json!({ "people": 8 })))
-        .await
-        .unwrap()
-        .into_inner();
+    let updated = send(upsert_body("Lima", json!({ "people": 8 }))).await.unwrap();
     assert!(matches!(updated, types::DataTableResponse::Boolean(true)));
     let stored = rows(client, table).await;
     let lima: Vec<_> = stored.iter().filter(|r| r.extra["city"] == "Lima").collect();
@@ -443,13 +429,13 @@ async fn check_delete(client: &Client, table: &str) {
             .dry_run(dry_run)
             .send()
     };
-    let dry = send("Berlin", false, true).await.unwrap().into_inner();
+    let dry = send("Berlin", false, true).await.unwrap();
     let types::DataTableResponse::DryRun(pairs) = dry else {
         panic!("dry run expected")
     };
     assert_eq!(pairs[1].id, None, "after deletion the row is all nulls");
     assert_eq!(rows(client, table).await.len(), 3, "a dry run deletes nothing");
-    let returned = send("Berlin", true, false).await.unwrap().into_inner();
+    let returned = send("Berlin", true, false).await.unwrap();
     let types::DataTableResponse::Rows(deleted) = returned else {
         panic!("rows expected")
     };
@@ -457,7 +443,7 @@ async fn check_delete(client: &Client, table: &str) {
         deleted.iter().map(|r| r.extra["city"].clone()).collect::<Vec<_>>(),
         [json!("Berlin")]
     );
-    let plain = send("Lima", false, false).await.unwrap().into_inner();
+    let plain = send("Lima", false, false).await.unwrap();
     assert!(matches!(plain, types::DataTableResponse::Boolean(true)));
     let left: Vec<Value> = rows(client, table)
         .await

@@ -84,12 +84,11 @@ async fn finished(client: &Client, workflow: &str, run: &str) -> types::TestRun 
     for _ in 0..150 {
         let r = client
             .get_test_run()
-            .id(workflow)
+            .workflow_id(workflow)
             .run_id(run)
             .send()
             .await
-            .unwrap()
-            .into_inner();
+            .unwrap();
         if !matches!(r.status, Some(types::TestStatus::New | types::TestStatus::Running)) {
             return r;
         }
@@ -103,7 +102,7 @@ async fn test_runs_and_cases() {
     let client = client();
     let table = dataset(&client, 2).await;
     let workflow = evaluation_workflow(&client, &table, None).await;
-    let created = client.create_test_run().id(&workflow).send().await.unwrap();
+    let created = client.create_test_run().workflow_id(&workflow).send().await.unwrap();
     let run = created.id.clone().expect("a test run id");
     let done = finished(&client, &workflow, &run).await;
     assert_eq!(done.status, Some(types::TestStatus::Completed), "{done:?}");
@@ -118,7 +117,7 @@ async fn test_runs_and_cases() {
 
     let completed = client
         .get_test_runs()
-        .id(&workflow)
+        .workflow_id(&workflow)
         .status(types::GetTestRunsStatus::Completed)
         .send()
         .await
@@ -131,13 +130,12 @@ async fn test_runs_and_cases() {
 
     let cases = client
         .get_test_cases()
-        .id(&workflow)
+        .workflow_id(&workflow)
         .run_id(&run)
         .limit(1)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(cases.data.len(), 1);
     assert!(cases.next_cursor.is_some(), "two cases, one a page");
     let case = &cases.data[0];
@@ -170,11 +168,17 @@ async fn cancel_a_running_test_run() {
     let client = client();
     let table = dataset(&client, 3).await;
     let workflow = evaluation_workflow(&client, &table, Some(5)).await;
-    let created = client.create_test_run().id(&workflow).send().await.unwrap();
+    let created = client.create_test_run().workflow_id(&workflow).send().await.unwrap();
     let run = created.id.clone().expect("a test run id");
     // Cancelling needs the run to have started.
     for _ in 0..50 {
-        let r = client.get_test_run().id(&workflow).run_id(&run).send().await.unwrap();
+        let r = client
+            .get_test_run()
+            .workflow_id(&workflow)
+            .run_id(&run)
+            .send()
+            .await
+            .unwrap();
         if r.status == Some(types::TestStatus::Running) {
             break;
         }
@@ -182,7 +186,7 @@ async fn cancel_a_running_test_run() {
     }
     let cancelled = client
         .cancel_test_run()
-        .id(&workflow)
+        .workflow_id(&workflow)
         .run_id(&run)
         .send()
         .await

@@ -146,7 +146,7 @@ fn commit_rename(repo: &std::path::Path, file: &str, name: &str) {
 #[tokio::test]
 async fn security_policy() {
     let client = client();
-    let before = client.get_security_policy().send().await.unwrap().into_inner();
+    let before = client.get_security_policy().send().await.unwrap();
     let mut body = types::SecurityPolicyUpdate::from(&before);
     body.personal_space_sharing = !before.personal_space_sharing;
     let written = client.update_security_policy().body(body).send().await.unwrap();

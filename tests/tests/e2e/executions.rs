@@ -65,8 +65,7 @@ async fn read_list_and_delete_executions() {
         .limit(1)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(page1.data.len(), 1);
     let cursor = page1.next_cursor.clone().expect("a second page");
     let page2 = client
@@ -76,8 +75,7 @@ async fn read_list_and_delete_executions() {
         .cursor(cursor)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(page2.data.len(), 1);
     let mut paged = vec![page1.data[0].id.clone(), page2.data[0].id.clone()];
     paged.sort();
@@ -119,13 +117,7 @@ async fn webhook_path(client: &Client, workflow: &str) -> String {
 /// Waits until `workflow` has `n` successful executions; returns their ids, sorted.
 async fn wait_for_runs(client: &Client, workflow: &str, n: usize) -> Vec<String> {
     for _ in 0..100 {
-        let list = client
-            .get_executions()
-            .workflow_id(workflow)
-            .send()
-            .await
-            .unwrap()
-            .into_inner();
+        let list = client.get_executions().workflow_id(workflow).send().await.unwrap();
         let mut done: Vec<String> = list
             .data
             .iter()

@@ -35,7 +35,7 @@ async fn security_audit() {
     let found = audit(types::GenerateAuditBodyAdditionalOptionsCategoriesItem::Credentials)
         .await
         .unwrap();
-    let types::GenerateAuditResponse::Audit(report) = found.into_inner() else {
+    let types::GenerateAuditResponse::Audit(report) = found else {
         panic!("a report expected")
     };
     assert!(
@@ -48,7 +48,7 @@ async fn security_audit() {
     let nothing = audit(types::GenerateAuditBodyAdditionalOptionsCategoriesItem::Filesystem)
         .await
         .unwrap();
-    assert!(matches!(nothing.into_inner(), types::GenerateAuditResponse::Empty(v) if v.is_empty()));
+    assert!(matches!(nothing, types::GenerateAuditResponse::Empty(v) if v.is_empty()));
     proved(
         "generateAudit",
         "the credentials report lists the unused credential's section; no filesystem risk is []",
@@ -69,7 +69,6 @@ async fn discover_modes() {
         .send()
         .await
         .unwrap()
-        .into_inner()
         .data
         .expect("discovery data");
     let resources = all.resources.as_ref().expect("the resources");
@@ -87,7 +86,6 @@ async fn discover_modes() {
         .send()
         .await
         .unwrap()
-        .into_inner()
         .data
         .expect("discovery data");
     let resources = one.resources.as_ref().expect("the resources");

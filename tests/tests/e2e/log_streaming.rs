@@ -57,8 +57,8 @@ async fn webhook_destination_on_a_loopback_sink() {
         .send()
         .await
         .unwrap();
-    let id = as_webhook(created.into_inner()).id.expect("a destination id");
-    let got = as_webhook(client.get_destination().id(&id).send().await.unwrap().into_inner());
+    let id = as_webhook(created).id.expect("a destination id");
+    let got = as_webhook(client.get_destination().destination_id(&id).send().await.unwrap());
     assert_eq!(got.label.as_deref(), Some(label.as_str()));
     proved("createDestination", "the destination reads back with its label");
     proved("getDestination", "returns the destination just created");
@@ -76,19 +76,18 @@ async fn webhook_destination_on_a_loopback_sink() {
     let updated = as_webhook(
         client
             .update_destination()
-            .id(&id)
+            .destination_id(&id)
             .body(renamed)
             .send()
             .await
-            .unwrap()
-            .into_inner(),
+            .unwrap(),
     );
     assert_eq!(updated.label, Some(format!("{label}-2")));
-    let reread = as_webhook(client.get_destination().id(&id).send().await.unwrap().into_inner());
+    let reread = as_webhook(client.get_destination().destination_id(&id).send().await.unwrap());
     assert_eq!(reread.label, Some(format!("{label}-2")));
     proved("updateDestination", "the new label reads back");
 
-    let test = client.test_destination().id(&id).send().await.unwrap();
+    let test = client.test_destination().destination_id(&id).send().await.unwrap();
     assert!(test.success);
     assert!(
         sink.received("POST /events").await,
@@ -99,8 +98,8 @@ async fn webhook_destination_on_a_loopback_sink() {
         "success, and the loopback sink received the test event",
     );
 
-    client.delete_destination().id(&id).send().await.unwrap();
-    let gone = client.get_destination().id(&id).send().await.unwrap_err();
+    client.delete_destination().destination_id(&id).send().await.unwrap();
+    let gone = client.get_destination().destination_id(&id).send().await.unwrap_err();
     assert!(gone.is_not_found(), "{gone}");
     proved("deleteDestination", "the destination is gone (404 afterwards)");
 }

@@ -19,7 +19,7 @@ fn denies(rules: &[types::NodeTypePolicyEffectiveRulesItem]) -> bool {
 #[tokio::test]
 async fn instance_policy() {
     let client = client();
-    let before = client.get_instance_policy().send().await.unwrap().into_inner();
+    let before = client.get_instance_policy().send().await.unwrap();
     let mut body = types::PutInstancePolicyBody::from(&before);
     body.rules.push(
         types::PutInstancePolicyBodyRulesItem::builder()
@@ -36,7 +36,7 @@ async fn instance_policy() {
     proved("putInstancePolicy", "the deny rule reads back, the version went up");
     proved("getInstancePolicy", "returns the rule just written");
 
-    let mut restore = types::PutInstancePolicyBody::from(&*read);
+    let mut restore = types::PutInstancePolicyBody::from(&read);
     restore.rules = types::PutInstancePolicyBody::from(&before).rules;
     client.put_instance_policy().body(restore).send().await.unwrap();
     assert!(!denies(&client.get_instance_policy().send().await.unwrap().rules));
@@ -57,9 +57,7 @@ async fn project_policy() {
                     types::PutProjectPolicyBodyRulesItem::builder()
                         .id(unique("rule"))
                         .action(types::PutProjectPolicyBodyAction::Deny)
-                        .selector(types::PolicyRulesItemSelector::Name(DENIED.into()))
-                        .try_into()
-                        .unwrap(),
+                        .selector(types::PolicyRulesItemSelector::Name(DENIED.into())),
                 ])
                 .default_action(types::PutProjectPolicyBodyAction::Allow)
                 .version(before.version),

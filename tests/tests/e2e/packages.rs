@@ -76,7 +76,7 @@ async fn packages_export_and_import() {
     let export = client
         .export_package()
         .body(export_request(&[&a]))
-        .send()
+        .send_with_response()
         .await
         .unwrap();
     let saved = n8n_api::packages::save(export, &one).await.unwrap();
@@ -86,7 +86,7 @@ async fn packages_export_and_import() {
     let export = client
         .export_package()
         .body(export_request(&[&a, &b]))
-        .send()
+        .send_with_response()
         .await
         .unwrap();
     n8n_api::packages::save(export, &both).await.unwrap();
@@ -176,7 +176,7 @@ async fn packages_export_and_import() {
         remove_workflow(&client, &id).await;
     }
 }
-fn export_request(ids: &[&str]) -> types::builder::ExportPackageRequest {
+fn export_request(ids: &[&str]) -> types::builder::ExportPackageRequestBuilder {
     types::ExportPackageRequest::builder().workflow_ids(ids.iter().map(|id| id.to_string()).collect::<Vec<_>>())
 }
 /// Workflow ids listed in a package's manifest.json.
@@ -216,15 +216,8 @@ async fn renamed_workflow_keeps_empty_parameters_and_exports() {
         )
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    let read = client
-        .get_workflow()
-        .workflow_id(&created.id)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
+    let read = client.get_workflow().workflow_id(&created.id).send().await.unwrap();
     let mut body = types::UpdateWorkflowBody::from(&read);
     body.name = format!("{} (renamed)", read.name);
     let sent = serde_json::to_value(&body).unwrap();
@@ -269,7 +262,7 @@ async fn renamed_workflow_keeps_empty_parameters_and_exports() {
     let export = client
         .export_package()
         .body(export_request(&[&created.id]))
-        .send()
+        .send_with_response()
         .await
         .expect("the renamed workflow still exports");
     let dir = tempfile::tempdir().unwrap();

@@ -20,7 +20,7 @@ async fn projects_crud() {
     assert_eq!(project.type_, types::ProjectType::Team);
     let listed = client.get_projects().limit(250).collect_all().await.unwrap();
     assert!(listed.iter().any(|p| p.id == project.id && p.name == name));
-    let first = client.get_projects().limit(1).send().await.unwrap().into_inner();
+    let first = client.get_projects().limit(1).send().await.unwrap();
     assert_eq!(first.data.len(), 1);
     assert!(first.next_cursor.is_some());
     proved("createProject", "the team project is listed by getProjects");
@@ -69,9 +69,7 @@ async fn project_members() {
         .body(types::AddUsersToProjectBody::builder().relations(vec![
             types::AddUsersToProjectBodyRelationsItem::builder()
                 .user_id(&user)
-                .role("project:viewer")
-                .try_into()
-                .unwrap(),
+                .role("project:viewer"),
         ]))
         .send()
         .await
@@ -107,7 +105,7 @@ async fn project_members() {
     assert!(role_of(&members.data).is_none(), "no longer a member");
     proved("deleteUserFromProject", "the user is no longer listed as a member");
 
-    client.delete_user().id(&user).send().await.unwrap();
+    client.delete_user().user_id(&user).send().await.unwrap();
     remove_project(&client, &project).await;
 }
 
@@ -222,7 +220,7 @@ async fn variables() {
 
     client
         .update_variable()
-        .id(&created.id)
+        .variable_id(&created.id)
         .body(types::UpdateVariableBody::builder().key(&key).value("two"))
         .send()
         .await
@@ -263,7 +261,7 @@ async fn variables() {
         "lists by project and by state=empty, and the global one by key",
     );
 
-    client.delete_variable().id(&created.id).send().await.unwrap();
+    client.delete_variable().variable_id(&created.id).send().await.unwrap();
     assert!(find(client.get_variables().limit(250).collect_all().await.unwrap()).is_none());
     proved("deleteVariable", "the variable is no longer listed");
     remove_project(&client, &project).await;

@@ -33,7 +33,6 @@ async fn providers_connections_and_configs() {
         .send()
         .await
         .unwrap()
-        .into_inner()
         .configs;
     assert!(configs.promote.is_none() && configs.apply.is_some());
     proved(
@@ -103,7 +102,7 @@ pub(crate) async fn provider(client: &Client) -> String {
     let listed = client.get_promotion_providers().limit(250).collect_all().await.unwrap();
     assert!(listed.iter().any(|p| p.id == id));
     proved("getPromotionProviders", "lists the provider");
-    let mut body = types::UpdatePromotionProviderBody::from(&*got);
+    let mut body = types::UpdatePromotionProviderBody::from(&got);
     body.name = Some(format!("{name}-2"));
     client
         .update_promotion_provider()
@@ -154,7 +153,7 @@ async fn connection(client: &Client, provider: &str, remote: &str) -> String {
         "getPromotionConnections",
         "filtered by scope and provider: exactly this connection",
     );
-    let mut body = types::UpdatePromotionConnectionBody::from(&*got);
+    let mut body = types::UpdatePromotionConnectionBody::from(&got);
     body.name = Some(format!("{name}-2"));
     client
         .update_promotion_connection()
@@ -260,7 +259,6 @@ pub(crate) async fn configure(client: &Client, connection: &str) {
         .send()
         .await
         .unwrap()
-        .into_inner()
         .configs;
     assert_eq!(configs.promote.as_ref().map(|c| c.id.clone()), Some(promote.id.clone()));
     assert_eq!(configs.apply.as_ref().map(|c| c.id.clone()), Some(apply.id.clone()));

@@ -54,7 +54,7 @@ async fn roles() {
         "returns the owner role with usage counts, and the custom role",
     );
 
-    let mut body = types::UpdateRoleBody::from(&*read);
+    let mut body = types::UpdateRoleBody::from(&read);
     body.display_name = format!("{name}-2");
     body.scopes = vec!["workflow:read".into(), "workflow:list".into()];
     client
@@ -91,8 +91,8 @@ async fn role_mapping_rules() {
             )
             .send()
     };
-    let first = create(1).await.unwrap().into_inner();
-    let second = create(2).await.unwrap().into_inner();
+    let first = create(1).await.unwrap();
+    let second = create(2).await.unwrap();
     let ours = || async {
         let all = client
             .get_role_mapping_rules()

@@ -24,7 +24,7 @@ async fn ldap_configuration_and_sync() {
         .peers
         .expect("the licensed instance has its loopback peers")
         .ldap;
-    let before = client.get_ldap_configuration().send().await.unwrap().into_inner();
+    let before = client.get_ldap_configuration().send().await.unwrap();
     assert!(!before.login_enabled);
     proved(
         "getLdapConfiguration",
@@ -76,7 +76,7 @@ async fn ldap_configuration_and_sync() {
         .await
         .unwrap();
     assert_eq!(live.status, "success", "{}", live.error);
-    let user = client.get_user().id(&peer.user_email).send().await.unwrap();
+    let user = client.get_user().user_id(&peer.user_email).send().await.unwrap();
     assert_eq!(user.email, peer.user_email);
     proved(
         "runLdapSync",
@@ -88,7 +88,7 @@ async fn ldap_configuration_and_sync() {
     assert!(runs.contains(&dry.id) && runs.contains(&live.id), "{runs:?}");
     proved("getLdapSync", "lists the two runs just made");
 
-    client.delete_user().id(&user.id).send().await.unwrap();
+    client.delete_user().user_id(&user.id).send().await.unwrap();
     client
         .update_ldap_configuration()
         .body(types::LdapConfigurationUpdate::from(&before))
@@ -100,7 +100,7 @@ async fn ldap_configuration_and_sync() {
 /// SAML needs no identity provider to be configured: its metadata is written here.
 async fn saml_configuration() {
     let client = client();
-    let before = client.get_saml_configuration().send().await.unwrap().into_inner();
+    let before = client.get_saml_configuration().send().await.unwrap();
     assert!(!before.login_enabled);
     proved(
         "getSamlConfiguration",
@@ -140,7 +140,7 @@ async fn oidc_configuration() {
         .peers
         .expect("the licensed instance has its loopback peers")
         .oidc_discovery_url;
-    let before = client.get_oidc_configuration().send().await.unwrap().into_inner();
+    let before = client.get_oidc_configuration().send().await.unwrap();
     assert!(!before.login_enabled);
     proved(
         "getOidcConfiguration",
@@ -171,7 +171,7 @@ async fn oidc_configuration() {
 #[tokio::test]
 async fn otel_settings_and_test_trace() {
     let client = client();
-    let before = client.get_otel_settings().send().await.unwrap().into_inner();
+    let before = client.get_otel_settings().send().await.unwrap();
     assert!(!before.enabled);
     let mut body = before.clone();
     body.exporter_service_name = "n8n-api-e2e".into();

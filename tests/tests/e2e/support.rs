@@ -80,7 +80,7 @@ pub enum Then {
 }
 
 /// A workflow started by `GET /webhook/<hook>`, then `then`.
-pub fn webhook_workflow(name: &str, hook: &str, then: Then) -> types::builder::CreateWorkflowBody {
+pub fn webhook_workflow(name: &str, hook: &str, then: Then) -> types::builder::CreateWorkflowBodyBuilder {
     let mut webhook = node(
         1,
         "Webhook",
@@ -152,7 +152,7 @@ pub async fn create_workflow(client: &Client, name: &str) -> String {
 /// Unpublishes (if needed), archives and deletes a workflow; a workflow already gone is fine.
 pub async fn remove_workflow(client: &Client, id: &str) {
     let current = match client.get_workflow().workflow_id(id).send().await {
-        Ok(w) => w.into_inner(),
+        Ok(w) => w,
         Err(e) if e.is_not_found() => return,
         Err(e) => panic!("read workflow {id}: {e}"),
     };
@@ -197,8 +197,7 @@ pub async fn execution_where(
             .workflow_id(workflow)
             .send()
             .await
-            .expect("list executions")
-            .into_inner();
+            .expect("list executions");
         if let Some(e) = list.data.into_iter().find(&done) {
             return e;
         }

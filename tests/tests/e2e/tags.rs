@@ -32,7 +32,7 @@ async fn tags_crud() {
 
     let renamed = client
         .update_tag()
-        .id(&tag.id)
+        .tag_id(&tag.id)
         .body(types::UpdateTagBody::builder().name(format!("{name}-2")))
         .send()
         .await
@@ -44,13 +44,13 @@ async fn tags_crud() {
     );
     proved("updateTag", "the new name reads back");
 
-    let first = client.get_tags().limit(1).send().await.unwrap().into_inner();
+    let first = client.get_tags().limit(1).send().await.unwrap();
     assert_eq!(first.data.len(), 1);
     let all = client.get_tags().limit(250).collect_all().await.unwrap();
     assert!(all.iter().any(|t| t.id == tag.id));
     proved("getTags", "lists the tag (pages of one, then all of them)");
 
-    let deleted = client.delete_tag().id(&tag.id).send().await.unwrap();
+    let deleted = client.delete_tag().tag_id(&tag.id).send().await.unwrap();
     assert_eq!(deleted.id, tag.id);
     let gone = client.get_tag().tag_id(&tag.id).send().await.unwrap_err();
     assert!(gone.is_not_found(), "{gone}");

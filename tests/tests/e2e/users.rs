@@ -41,11 +41,17 @@ async fn invite_read_change_role_and_delete_users() {
     let ids = vec![id_of(&member), id_of(&other)];
 
     // By id and by email; the role only on request.
-    let by_id = client.get_user().id(&ids[0]).send().await.unwrap();
+    let by_id = client.get_user().user_id(&ids[0]).send().await.unwrap();
     assert_eq!(by_id.email, member);
     assert!(by_id.role.is_none(), "no role unless asked for");
     assert_eq!(by_id.first_name, None, "a pending user has no name yet (null)");
-    let by_email = client.get_user().id(&member).include_role(true).send().await.unwrap();
+    let by_email = client
+        .get_user()
+        .user_id(&member)
+        .include_role(true)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(by_email.id, ids[0]);
     assert_eq!(by_email.role.as_deref(), Some("global:member"));
     proved("createUser", "both invitees read back by id, pending, as members");
@@ -66,7 +72,7 @@ async fn invite_read_change_role_and_delete_users() {
         .find(|u| u.email == licensed().owner_email)
         .expect("the owner is listed");
     assert_eq!(owner.role.as_deref(), Some("global:owner"));
-    let page = client.get_users().limit(1).send().await.unwrap().into_inner();
+    let page = client.get_users().limit(1).send().await.unwrap();
     assert_eq!(page.data.len(), 1);
     assert!(page.next_cursor.is_some() && page.data[0].role.is_none());
     proved(
@@ -76,18 +82,24 @@ async fn invite_read_change_role_and_delete_users() {
 
     client
         .change_role()
-        .id(&ids[1])
+        .user_id(&ids[1])
         .body(types::ChangeRoleBody::builder().new_role_name("global:admin"))
         .send()
         .await
         .unwrap();
-    let promoted = client.get_user().id(&ids[1]).include_role(true).send().await.unwrap();
+    let promoted = client
+        .get_user()
+        .user_id(&ids[1])
+        .include_role(true)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(promoted.role.as_deref(), Some("global:admin"));
     proved("changeRole", "the user reads back as global:admin");
 
     for id in &ids {
-        client.delete_user().id(id).send().await.unwrap();
-        let gone = client.get_user().id(id).send().await.unwrap_err();
+        client.delete_user().user_id(id).send().await.unwrap();
+        let gone = client.get_user().user_id(id).send().await.unwrap_err();
         assert!(gone.is_not_found(), "{gone}");
         assert!(
             matches!(gone.body(), Some(n8n_api::ErrorBody::Error(e)) if e.message.contains("Could not find")),

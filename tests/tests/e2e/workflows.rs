@@ -29,7 +29,7 @@ async fn workflow_lifecycle() {
     );
 
     // Update: rename, keep the graph (read-modify-write, no JSON).
-    let mut body = types::UpdateWorkflowBody::from(&*got);
+    let mut body = types::UpdateWorkflowBody::from(&got);
     body.name = format!("{name}-renamed");
     let updated = client
         .update_workflow()
@@ -118,7 +118,7 @@ async fn workflow_tags() {
     let tags = client
         .update_workflow_tags()
         .workflow_id(&id)
-        .body(vec![types::UpdateTagsBodyItem::from(&*tag)])
+        .body(vec![types::UpdateTagsBodyItem::from(&tag)])
         .send()
         .await
         .unwrap();
@@ -140,7 +140,7 @@ async fn workflow_tags() {
     );
     proved("getWorkflows", "filters by tag: exactly the tagged workflow");
     remove_workflow(&client, &id).await;
-    client.delete_tag().id(&tag.id).send().await.unwrap();
+    client.delete_tag().tag_id(&tag.id).send().await.unwrap();
 }
 
 /// Versions: every save is a version in the history, readable by id under both paths.
@@ -148,13 +148,7 @@ async fn workflow_tags() {
 async fn workflow_versions_and_history() {
     let client = client();
     let id = create_workflow(&client, &unique("wf-versions")).await;
-    let first = client
-        .get_workflow()
-        .workflow_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let first = client.get_workflow().workflow_id(&id).send().await.unwrap();
     // A change of the graph makes a new version (a rename alone does not).
     let mut body = types::UpdateWorkflowBody::from(&first);
     body.nodes[1].notes = Some("second version".into());
@@ -193,7 +187,7 @@ async fn workflow_versions_and_history() {
     #[allow(deprecated)]
     let old_path = client
         .get_workflows_by_id_by_version_id()
-        .id(&id)
+        .workflow_id(&id)
         .version_id(&second.version_id)
         .send()
         .await
@@ -284,7 +278,7 @@ async fn workflow_list_pages_and_filters() {
         if let Some(c) = &cursor {
             req = req.cursor(c.clone());
         }
-        let page = req.send().await.unwrap().into_inner();
+        let page = req.send().await.unwrap();
         pages += 1;
         assert!(page.data.len() <= 2);
         seen.extend(page.data.into_iter().map(|w| w.id));

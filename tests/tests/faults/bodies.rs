@@ -32,7 +32,7 @@ async fn serve(reply: Reply, max_response: Option<u64>) -> (Server, Client) {
 /// `getTag` through `c`: the result and how long it took.
 async fn fetch(c: &Client) -> (Result<types::Tag, Error>, Duration) {
     let (result, took) = bounded(Duration::from_secs(5), c.get_tag().tag_id("t1").send()).await;
-    (result.map(|v| v.into_inner()), took)
+    (result, took)
 }
 
 /// `getTag` against a server answering `reply`.

@@ -52,8 +52,8 @@ impl Op {
         let send = async {
             match self {
                 Op::Get => c.get_tag().tag_id("t1").send().await.map(drop),
-                Op::Put => c.update_tag().id("t1").body(name).send().await.map(drop),
-                Op::Delete => c.delete_tag().id("t1").send().await.map(drop),
+                Op::Put => c.update_tag().tag_id("t1").body(name).send().await.map(drop),
+                Op::Delete => c.delete_tag().tag_id("t1").send().await.map(drop),
                 Op::Post => c.create_tag().body(name).send().await.map(drop),
             }
         };

@@ -139,7 +139,7 @@ async fn same_origin_redirects_are_followed() {
                 let c = client(&server.url()).build().unwrap();
                 let send = async {
                     if put {
-                        c.update_tag().id("t1").body(body("renamed")).send().await
+                        c.update_tag().tag_id("t1").body(body("renamed")).send().await
                     } else {
                         c.create_tag().body(body("renamed")).send().await
                     }
@@ -197,7 +197,7 @@ async fn a_redirect_loop_fails_without_hanging() {
         let c = client(&server.url()).build().unwrap();
         let send = async {
             if put {
-                c.update_tag().id("a").body(body("x")).send().await.map(drop)
+                c.update_tag().tag_id("a").body(body("x")).send().await.map(drop)
             } else {
                 c.get_tag().tag_id("a").send().await.map(drop)
             }
@@ -320,7 +320,7 @@ async fn a_callers_client_with_the_policy_holds_the_guarantee() {
     })
     .await;
     let c = client(&server.url()).reqwest_client(http()).build().unwrap();
-    let send = c.update_tag().id("t1").body(body("renamed")).send();
+    let send = c.update_tag().tag_id("t1").body(body("renamed")).send();
     bounded(LIMIT, send).await.0.unwrap();
     let seen = server.requests();
     assert_eq!(seen.len(), 2);

@@ -193,8 +193,15 @@ fn matchers(read: &OperationSyntax) -> Vec<TokenStream> {
             quote! {
                 #[doc = #doc]
                 #(#deprecated)*
-                pub fn #setter(self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.path_param(#wire, value.into().to_string())
+                pub fn #setter<V>(self, value: V) -> Self
+                where
+                    V: ::std::convert::TryInto<#ty>,
+                    <V as ::std::convert::TryInto<#ty>>::Error: ::std::fmt::Display,
+                {
+                    match value.try_into() {
+                        Ok(v) => self.path_param(#wire, v.to_string()),
+                        Err(e) => self.problem(format!("path parameter `{}`: {e}", #wire)),
+                    }
                 }
             }
         } else {
@@ -202,8 +209,15 @@ fn matchers(read: &OperationSyntax) -> Vec<TokenStream> {
             quote! {
                 #[doc = #doc]
                 #(#deprecated)*
-                pub fn #setter(self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.query_param(#wire, &value.into())
+                pub fn #setter<V>(self, value: V) -> Self
+                where
+                    V: ::std::convert::TryInto<#ty>,
+                    <V as ::std::convert::TryInto<#ty>>::Error: ::std::fmt::Display,
+                {
+                    match value.try_into() {
+                        Ok(v) => self.query_param(#wire, &v),
+                        Err(e) => self.problem(format!("query parameter `{}`: {e}", #wire)),
+                    }
                 }
             }
         });

@@ -49,7 +49,7 @@ pub(super) struct FormField {
 pub(super) fn read_operation(builders: &[Item], op: &Operation) -> Result<OperationSyntax> {
     let fields = builder_fields(builders, &op.builder).ok_or_else(|| fail(&op.id, "no builder struct"))?;
     let imp = inherent_impl(builders, &op.builder).ok_or_else(|| fail(&op.id, "no builder impl"))?;
-    let send = method(imp, "send").ok_or_else(|| fail(&op.id, "no `send`"))?;
+    let send = method(imp, "send_with_response").ok_or_else(|| fail(&op.id, "no `send_with_response`"))?;
     let unmapped = method(imp, "send_unmapped").ok_or_else(|| fail(&op.id, "no `send_unmapped`"))?;
     let mut wire = WireNames::default();
     wire.visit_impl_item_fn(unmapped);
@@ -495,7 +495,7 @@ mod tests {
         let file: syn::File = parse_quote! {
             pub struct GetTag<'a> { client: &'a super::Client, tag_id: Result<::std::string::String, String>, #field }
             impl<'a> GetTag<'a> {
-                pub async fn send(self) -> ::std::result::Result<ResponseValue<types::Tag>, crate::Error> { todo!() }
+                pub async fn send_with_response(self) -> ::std::result::Result<ResponseValue<types::Tag>, crate::Error> { todo!() }
                 async fn send_unmapped(self) -> Result<ResponseValue<types::Tag>, Error<()>> {
                     let url = format!("{}/tags/{}", client.baseurl, encode_path(&tag_id.to_string()),);
                     match response.status().as_u16() {

@@ -16,6 +16,9 @@ pub const MULTIPART_EXTENSION: &str = "x-n8n-api-multipart";
 /// answer gives the id as a number, every other execution endpoint as a string). The generator
 /// decodes such a field from a string or a number.
 pub const LENIENT_EXTENSION: &str = "x-n8n-api-string-or-number";
+/// Marks a query parameter that carries the JSON of a component schema (`row-filters`: a
+/// data-table row filter): its setter takes a value of that type too.
+pub const JSON_OF_EXTENSION: &str = "x-n8n-api-json-of";
 /// Where the `string-constraints` rule moves a string's `minLength`, `maxLength` and `pattern`
 /// (the `request-bounds` pass checks the lengths before sending).
 pub const CONSTRAINTS_EXTENSION: &str = "x-n8n-api-constraints";

@@ -1937,11 +1937,9 @@ impl<'m> crate::OperationMock<'m, operation::CreateUser> {
     /// for it). `body_partial_json` matches part of a body.
     pub fn body<V>(self, value: V) -> Self
     where
-        V: ::std::convert::TryInto<
-            ::std::vec::Vec<::n8n_api::types::CreateUserBodyItem>,
-        >,
+        V: ::std::convert::TryInto<::n8n_api::types::CreateUserBodyItem>,
         <V as ::std::convert::TryInto<
-            ::std::vec::Vec<::n8n_api::types::CreateUserBodyItem>,
+            ::n8n_api::types::CreateUserBodyItem,
         >>::Error: ::std::fmt::Display,
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
@@ -4872,11 +4870,9 @@ impl<'m> crate::OperationMock<'m, operation::UpdateExecutionTags> {
     /// for it). `body_partial_json` matches part of a body.
     pub fn body<V>(self, value: V) -> Self
     where
-        V: ::std::convert::TryInto<
-            ::std::vec::Vec<::n8n_api::types::UpdateExecutionTagsBodyItem>,
-        >,
+        V: ::std::convert::TryInto<::n8n_api::types::UpdateExecutionTagsBodyItem>,
         <V as ::std::convert::TryInto<
-            ::std::vec::Vec<::n8n_api::types::UpdateExecutionTagsBodyItem>,
+            ::n8n_api::types::UpdateExecutionTagsBodyItem,
         >>::Error: ::std::fmt::Display,
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))
@@ -8770,11 +8766,9 @@ impl<'m> crate::OperationMock<'m, operation::UpdateWorkflowTags> {
     /// for it). `body_partial_json` matches part of a body.
     pub fn body<V>(self, value: V) -> Self
     where
-        V: ::std::convert::TryInto<
-            ::std::vec::Vec<::n8n_api::types::UpdateWorkflowTagsBodyItem>,
-        >,
+        V: ::std::convert::TryInto<::n8n_api::types::UpdateWorkflowTagsBodyItem>,
         <V as ::std::convert::TryInto<
-            ::std::vec::Vec<::n8n_api::types::UpdateWorkflowTagsBodyItem>,
+            ::n8n_api::types::UpdateWorkflowTagsBodyItem,
         >>::Error: ::std::fmt::Display,
     {
         self.body_typed(value.try_into().map_err(|e| e.to_string()))

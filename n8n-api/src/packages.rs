@@ -5,7 +5,7 @@
 //! # use n8n_api::prelude::*;
 //! # async fn run(client: &Client) -> Result<(), n8n_api::Error> {
 //! let request = n8n_api::types::ExportPackageRequest::builder()
-//!     .workflow_ids(vec!["2tUt1wbLX592XDdX".parse().unwrap()]);
+//!     .workflow_ids(["2tUt1wbLX592XDdX"]);
 //! // `send_with_response`: the answer's headers carry the file name and the counts.
 //! let export = client.export_package().body(request).send_with_response().await?;
 //! let saved = n8n_api::packages::save(export, "workflows.n8np").await?;

@@ -22,6 +22,116 @@ use super::syntax::types_module;
 
 /// Returns how many setters changed.
 pub(super) fn apply(file: &mut syn::File) -> usize {
+    let ids = id_items(file);
+    struct_builders(file) + list_bodies(file) + ids
+}
+
+/// A request body that is a list (`PUT /workflows/{id}/tags` takes `[{id}]`): its `body` setter
+/// takes any iterator of what converts into an item (`["t1", "t2"]`, `&tags` read before).
+fn list_bodies(file: &mut syn::File) -> usize {
+    let Some(builders) = super::syntax::module(file, "builder") else {
+        return 0;
+    };
+    let lists: BTreeMap<String, syn::Type> = builders
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => {
+                let body = s
+                    .fields
+                    .iter()
+                    .find(|f| f.ident.as_ref().is_some_and(|n| n == "body"))?;
+                let item = generic_arg(&result_ok_type(&body.ty)?, "Vec")?;
+                Some((s.ident.to_string(), item))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut changed = 0;
+    for item in builders.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let Some(list_item) = super::syntax::self_ident(&imp.self_ty).and_then(|n| lists.get(&n)) else {
+            continue;
+        };
+        for f in imp.items.iter_mut() {
+            if let ImplItem::Fn(f) = f
+                && f.sig.ident == "body"
+            {
+                let attrs = std::mem::take(&mut f.attrs);
+                *f = parse_quote! {
+                    pub fn body<I>(mut self, value: I) -> Self
+                    where
+                        I: ::std::iter::IntoIterator,
+                        I::Item: ::std::convert::TryInto<#list_item>,
+                        <I::Item as ::std::convert::TryInto<#list_item>>::Error: ::std::fmt::Display,
+                    {
+                        self.body = value
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, v)| v.try_into().map_err(|e| format!("`body[{i}]`: {e}")))
+                            .collect();
+                        self
+                    }
+                };
+                f.attrs = attrs;
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
+/// A struct whose one field is its `id` (`{"id": ..}` items of a list body) converts from the id
+/// itself: `"t1"` where a body wants `[{"id": "t1"}]`.
+fn id_items(file: &mut syn::File) -> usize {
+    let Some(types) = types_module(file) else { return 0 };
+    let only_id: Vec<(syn::Ident, Vec<syn::Attribute>)> = types
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => match &s.fields {
+                Fields::Named(f)
+                    if f.named.len() == 1
+                        && f.named[0].ident.as_ref().is_some_and(|n| n == "id")
+                        && super::syntax::type_is(&f.named[0].ty, &["std", "string", "String"]) =>
+                {
+                    Some((
+                        s.ident.clone(),
+                        s.attrs.iter().filter(|a| a.path().is_ident("cfg")).cloned().collect(),
+                    ))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let n = only_id.len();
+    for (ident, cfg) in only_id {
+        let impls: [Item; 2] = [
+            parse_quote! {
+                #(#cfg)*
+                /// The item naming this id.
+                impl ::std::convert::From<&str> for #ident {
+                    fn from(id: &str) -> Self {
+                        Self { id: id.to_string() }
+                    }
+                }
+            },
+            parse_quote! {
+                #(#cfg)*
+                /// The item naming this id.
+                impl ::std::convert::From<::std::string::String> for #ident {
+                    fn from(id: ::std::string::String) -> Self {
+                        Self { id }
+                    }
+                }
+            },
+        ];
+        types.extend(impls);
+    }
+    n
+}
+
+/// The setters of typify's struct builders; returns how many changed.
+fn struct_builders(file: &mut syn::File) -> usize {
     let Some(types) = types_module(file) else { return 0 };
     // struct -> field -> the field's doc comment (each setter says what it sets).
     let docs: BTreeMap<String, BTreeMap<String, Vec<syn::Attribute>>> = types

@@ -20,6 +20,7 @@ mod docs;
 mod error_display;
 pub mod features;
 mod field_markers;
+mod json_queries;
 mod mock;
 pub mod model;
 mod multipart;
@@ -174,6 +175,10 @@ pub const PASSES: &[Pass] = &[
                 request_bounds::apply(&mut c.file, c.doc, c.operations)
             ))
         },
+    },
+    Pass {
+        name: "json-queries",
+        run: |c| Ok(format!("{:?}", json_queries::apply(&mut c.file, c.doc))),
     },
     Pass {
         name: "docs",

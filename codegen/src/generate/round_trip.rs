@@ -36,7 +36,7 @@ pub(super) fn apply(file: &mut syn::File) -> Changed {
     let Some(types) = types_module(file) else {
         return changed;
     };
-    let built = builders(types);
+    let built = super::syntax::builder_names(types);
     for item in types.iter_mut() {
         match item {
             Item::Struct(s) if matches!(s.fields, Fields::Unnamed(_)) => {
@@ -79,26 +79,6 @@ pub(super) fn apply(file: &mut syn::File) -> Changed {
         }
     }
     changed
-}
-
-/// The structs that have a typify builder (the types a request can carry).
-fn builders(types: &[Item]) -> std::collections::BTreeSet<String> {
-    types
-        .iter()
-        .find_map(|i| match i {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .map(|(_, items)| {
-            items
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Struct(s) => Some(s.ident.to_string()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// `skip_serializing_if = "<a list or map>::is_empty"`.

@@ -25,7 +25,9 @@ pub(super) struct Renamed {
 
 pub(super) fn apply(file: &mut syn::File) -> Renamed {
     let mut renamed = Renamed::default();
-    let names = builder_names(file);
+    let names = types_module(file)
+        .map(|t| super::syntax::builder_names(t))
+        .unwrap_or_default();
     renamed.builders = names.len();
     if !names.is_empty() {
         // Inside the builder module a bare name is a builder; elsewhere `builder::X` is.
@@ -55,30 +57,6 @@ pub(super) fn apply(file: &mut syn::File) -> Renamed {
 
 fn suffixed(ident: &syn::Ident) -> syn::Ident {
     syn::Ident::new(&format!("{ident}Builder"), ident.span())
-}
-
-/// The structs and aliases of `types::builder`.
-fn builder_names(file: &mut syn::File) -> BTreeSet<String> {
-    let Some(types) = types_module(file) else {
-        return BTreeSet::new();
-    };
-    types
-        .iter()
-        .find_map(|i| match i {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .map(|(_, items)| {
-            items
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Struct(s) => Some(s.ident.to_string()),
-                    Item::Type(t) => Some(t.ident.to_string()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// In `types::builder`: definitions and bare paths of builders (`super::X` is the type).

@@ -163,3 +163,25 @@ pub(super) fn serde_value(args: &[syn::Meta], name: &str) -> Option<String> {
         _ => None,
     })
 }
+
+/// The names `types::builder` defines (typify's struct builders, and the aliases `dedupe-types`
+/// makes of them), given the items of the `types` module: the types a request can carry.
+pub(super) fn builder_names(types: &[Item]) -> std::collections::BTreeSet<String> {
+    types
+        .iter()
+        .find_map(|i| match i {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .map(|(_, items)| {
+            items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Struct(s) => Some(s.ident.to_string()),
+                    Item::Type(t) => Some(t.ident.to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

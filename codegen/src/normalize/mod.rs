@@ -47,6 +47,7 @@ mod read_only_properties;
 mod repeated_schemas;
 pub mod resource_types;
 mod row_array_results;
+mod row_filters;
 mod spec_defaults;
 pub mod string_constraints;
 mod undeclared_path_parameters;
@@ -114,6 +115,7 @@ pub const RULES: &[Rule] = &[
     path_ids::RULE,
     id_names::RULE,
     integral_counts::RULE,
+    row_filters::RULE,
     resource_types::RULE,
     repeated_schemas::RULE,
     read_only_properties::RULE,

@@ -30,18 +30,9 @@ async fn create_table(client: &Client, name: &str) -> types::DataTable {
         .unwrap()
 }
 
-/// The row filter `city = <city>`.
-fn city_is(city: &str) -> types::RequestFilterFiltersItem {
-    types::RequestFilterFiltersItem::builder()
-        .column_name("city")
-        .condition(types::RequestFilterFiltersItemCondition::Eq)
-        .value(city)
-        .try_into()
-        .unwrap()
-}
-
-fn city_filter_json(city: &str) -> String {
-    json!({ "type": "and", "filters": [{ "columnName": "city", "condition": "eq", "value": city }] }).to_string()
+/// The row filter `city = <city>`: one type for the bodies and the queries that filter rows.
+fn city_is(city: &str) -> types::DataTableRowFilter {
+    types::DataTableRowFilter::all([types::DataTableRowCondition::eq("city", city)])
 }
 
 async fn rows(client: &Client, table: &str) -> Vec<types::DataTableRow> {
@@ -289,7 +280,7 @@ async fn insert_modes_and_reads() {
     let filtered = client
         .get_data_table_rows()
         .data_table_id(&table.id)
-        .filter(city_filter_json("Berlin"))
+        .filter(&city_is("Berlin"))
         .send()
         .await
         .unwrap();
@@ -342,9 +333,7 @@ async fn update_upsert_and_delete_modes() {
 }
 
 fn update_body(city: &str, data: Value) -> types::builder::UpdateRowsRequestBuilder {
-    types::UpdateRowsRequest::builder()
-        .filter(types::UpdateRowsRequestFilter::builder().filters(vec![city_is(city)]))
-        .data(data)
+    types::UpdateRowsRequest::builder().filter(city_is(city)).data(data)
 }
 
 async fn check_update(client: &Client, table: &str) {
@@ -380,9 +369,7 @@ async fn check_update(client: &Client, table: &str) {
 }
 
 fn upsert_body(city: &str, data: Value) -> types::builder::UpsertRowRequestBuilder {
-    types::UpsertRowRequest::builder()
-        .filter(types::UpsertRowRequestFilter::builder().filters(vec![city_is(city)]))
-        .data(data)
+    types::UpsertRowRequest::builder().filter(city_is(city)).data(data)
 }
 
 async fn check_upsert(client: &Client, table: &str) {
@@ -424,7 +411,7 @@ async fn check_delete(client: &Client, table: &str) {
         client
             .delete_data_table_rows()
             .data_table_id(table)
-            .filter(city_filter_json(city))
+            .filter(&city_is(city))
             .return_data(return_data)
             .dry_run(dry_run)
             .send()

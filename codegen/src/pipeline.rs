@@ -140,11 +140,15 @@ pub fn manifest_version(manifest: &str) -> Option<String> {
 
 /// `manifest` with its `[package]` version set to `version`.
 pub fn with_manifest_version(manifest: &str, version: &str) -> Option<String> {
-    let (at, _) = version_line(manifest)?;
+    let (at, old) = version_line(manifest)?;
     let mut out = String::with_capacity(manifest.len() + 8);
+    // The mock's dependency on the client it releases with pins the same version.
+    let pinned = format!("version = \"={old}\"");
     for (i, line) in manifest.split_inclusive('\n').enumerate() {
         if i == at {
             out.push_str(&format!("version = \"{version}\"\n"));
+        } else if line.starts_with("n8n-api = ") && line.contains(&pinned) {
+            out.push_str(&line.replace(&pinned, &format!("version = \"={version}\"")));
         } else {
             out.push_str(line);
         }
@@ -330,5 +334,11 @@ mod tests {
         );
         assert!(manifest_version("[dependencies]\nversion = \"1\"\n").is_none());
         assert!(with_manifest_version("[package]\nname = \"x\"\n", "1.0.0").is_none());
+        // The mock pins the client it releases with; other dependencies keep their versions.
+        let mock = "[package]\nversion = \"0.1.0\"\n[dependencies]\nn8n-api = { path = \"../n8n-api\", version = \"=0.1.0\" }\nserde = \"=0.1.0\"\n";
+        assert_eq!(
+            with_manifest_version(mock, "0.2.0").unwrap(),
+            "[package]\nversion = \"0.2.0\"\n[dependencies]\nn8n-api = { path = \"../n8n-api\", version = \"=0.2.0\" }\nserde = \"=0.1.0\"\n"
+        );
     }
 }

@@ -24,6 +24,13 @@ fn instance_at(doc: &Value, schema: &Value, depth: usize) -> Value {
         return e.clone();
     }
     if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        // One member and nothing of its own (`allOf: [$ref]`, to add `nullable` or a
+        // description): the member's instance, whatever its type.
+        if let [only] = all.as_slice()
+            && schema.get("properties").is_none()
+        {
+            return instance_at(doc, only, depth + 1);
+        }
         // Every member's required members, and the schema's own.
         let mut out = Map::new();
         for member in all {
@@ -73,6 +80,13 @@ mod tests {
     use serde_json::json;
 
     use super::instance;
+
+    #[test]
+    fn a_single_all_of_is_its_member() {
+        let doc = json!({ "components": { "schemas": { "role": { "type": "string", "enum": ["global:owner"] } } } });
+        let schema = json!({ "allOf": [{ "$ref": "#/components/schemas/role" }], "nullable": true });
+        assert_eq!(instance(&doc, &schema), json!("global:owner"));
+    }
 
     #[test]
     fn all_of_merges_the_required_members_of_each_part() {

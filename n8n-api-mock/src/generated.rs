@@ -1933,16 +1933,25 @@ impl crate::MockN8n {
 }
 #[cfg(feature = "user")]
 impl<'m> crate::OperationMock<'m, operation::CreateUser> {
-    /// Matches only requests whose JSON body is exactly `value` (what the client sends
-    /// for it). `body_partial_json` matches part of a body.
-    pub fn body<V>(self, value: V) -> Self
+    /// Matches only requests whose JSON body is exactly these items (what the client
+    /// sends for them). `body_partial_json` matches part of a body.
+    pub fn body<I>(self, value: I) -> Self
     where
-        V: ::std::convert::TryInto<::n8n_api::types::CreateUserBodyItem>,
-        <V as ::std::convert::TryInto<
+        I: ::std::iter::IntoIterator,
+        I::Item: ::std::convert::TryInto<::n8n_api::types::CreateUserBodyItem>,
+        <I::Item as ::std::convert::TryInto<
             ::n8n_api::types::CreateUserBodyItem,
         >>::Error: ::std::fmt::Display,
     {
-        self.body_typed(value.try_into().map_err(|e| e.to_string()))
+        let items: ::std::result::Result<
+            ::std::vec::Vec<::n8n_api::types::CreateUserBodyItem>,
+            ::std::string::String,
+        > = value
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| v.try_into().map_err(|e| format!("`body[{i}]`: {e}")))
+            .collect();
+        self.body_typed(items)
     }
     /// Answers `200` with `value` as JSON: the `::std::vec::Vec<types::CreateUserResponseItem>` the client's `send()` returns.
     pub async fn responds(
@@ -4866,16 +4875,25 @@ impl<'m> crate::OperationMock<'m, operation::UpdateExecutionTags> {
             Err(e) => self.problem(format!("path parameter `{}`: {e}", "executionId")),
         }
     }
-    /// Matches only requests whose JSON body is exactly `value` (what the client sends
-    /// for it). `body_partial_json` matches part of a body.
-    pub fn body<V>(self, value: V) -> Self
+    /// Matches only requests whose JSON body is exactly these items (what the client
+    /// sends for them). `body_partial_json` matches part of a body.
+    pub fn body<I>(self, value: I) -> Self
     where
-        V: ::std::convert::TryInto<::n8n_api::types::UpdateExecutionTagsBodyItem>,
-        <V as ::std::convert::TryInto<
+        I: ::std::iter::IntoIterator,
+        I::Item: ::std::convert::TryInto<::n8n_api::types::UpdateExecutionTagsBodyItem>,
+        <I::Item as ::std::convert::TryInto<
             ::n8n_api::types::UpdateExecutionTagsBodyItem,
         >>::Error: ::std::fmt::Display,
     {
-        self.body_typed(value.try_into().map_err(|e| e.to_string()))
+        let items: ::std::result::Result<
+            ::std::vec::Vec<::n8n_api::types::UpdateExecutionTagsBodyItem>,
+            ::std::string::String,
+        > = value
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| v.try_into().map_err(|e| format!("`body[{i}]`: {e}")))
+            .collect();
+        self.body_typed(items)
     }
     /// Answers `200` with `value` as JSON: the `::std::vec::Vec<types::Tag>` the client's `send()` returns.
     pub async fn responds(
@@ -5470,6 +5488,26 @@ impl<'m> crate::OperationMock<'m, operation::GetProjectUsers> {
         value: &::n8n_api::types::GetProjectUsersResponse,
     ) -> crate::Mounted {
         self.respond_json(value).await
+    }
+    /// Answers with `items` over cursor pages, as n8n does: `{data, nextCursor}`, the page
+    /// size being the request's `limit` or else `page_size`, the next page's offset and size
+    /// in an opaque `cursor`, and no `nextCursor` on the last page. A cursor this mock did not
+    /// hand out gets n8n's `400`.
+    pub async fn responds_paginated(
+        self,
+        items: &[::n8n_api::types::GetProjectUsersResponseDataItem],
+        page_size: usize,
+    ) -> crate::Mounted {
+        self.respond_paginated(
+                items,
+                page_size,
+                |data, next_cursor| ::n8n_api::types::GetProjectUsersResponse {
+                    data,
+                    next_cursor,
+                    extra: ::std::default::Default::default(),
+                },
+            )
+            .await
     }
 }
 #[cfg(feature = "projects")]
@@ -8762,16 +8800,25 @@ impl<'m> crate::OperationMock<'m, operation::UpdateWorkflowTags> {
             Err(e) => self.problem(format!("path parameter `{}`: {e}", "workflowId")),
         }
     }
-    /// Matches only requests whose JSON body is exactly `value` (what the client sends
-    /// for it). `body_partial_json` matches part of a body.
-    pub fn body<V>(self, value: V) -> Self
+    /// Matches only requests whose JSON body is exactly these items (what the client
+    /// sends for them). `body_partial_json` matches part of a body.
+    pub fn body<I>(self, value: I) -> Self
     where
-        V: ::std::convert::TryInto<::n8n_api::types::UpdateWorkflowTagsBodyItem>,
-        <V as ::std::convert::TryInto<
+        I: ::std::iter::IntoIterator,
+        I::Item: ::std::convert::TryInto<::n8n_api::types::UpdateWorkflowTagsBodyItem>,
+        <I::Item as ::std::convert::TryInto<
             ::n8n_api::types::UpdateWorkflowTagsBodyItem,
         >>::Error: ::std::fmt::Display,
     {
-        self.body_typed(value.try_into().map_err(|e| e.to_string()))
+        let items: ::std::result::Result<
+            ::std::vec::Vec<::n8n_api::types::UpdateWorkflowTagsBodyItem>,
+            ::std::string::String,
+        > = value
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| v.try_into().map_err(|e| format!("`body[{i}]`: {e}")))
+            .collect();
+        self.body_typed(items)
     }
     /// Answers `200` with `value` as JSON: the `::std::vec::Vec<types::Tag>` the client's `send()` returns.
     pub async fn responds(
@@ -9797,25 +9844,28 @@ impl crate::Sample for ::n8n_api::types::TestCaseExecution {
         )
     }
 }
-#[cfg(any(feature = "projects", feature = "user"))]
+#[cfg(feature = "user")]
 impl crate::Sample for ::n8n_api::types::UserList {
     fn sample() -> Self {
         crate::sample::decode("UserList", "{\"data\":[],\"nextCursor\":\"x\"}")
     }
 }
-#[cfg(any(feature = "projects", feature = "user"))]
+#[cfg(feature = "user")]
 impl crate::Sample for ::n8n_api::types::User {
     fn sample() -> Self {
         crate::sample::decode(
             "User",
-            "{\"id\":\"x\",\"email\":\"x\",\"firstName\":\"x\",\"lastName\":\"x\",\"role\":\"x\"}",
+            "{\"id\":\"x\",\"email\":\"x\",\"firstName\":\"x\",\"lastName\":\"x\",\"role\":\"global:owner\"}",
         )
     }
 }
 #[cfg(feature = "user")]
 impl crate::Sample for ::n8n_api::types::CreateUserResponseItem {
     fn sample() -> Self {
-        crate::sample::decode("CreateUserResponseItem", "{}")
+        crate::sample::decode(
+            "CreateUserResponseItem",
+            "{\"user\":{\"id\":\"x\",\"email\":\"x\",\"emailSent\":false,\"role\":\"global:owner\"},\"error\":\"x\"}",
+        )
     }
 }
 #[cfg(feature = "data-table")]
@@ -9902,7 +9952,7 @@ impl crate::Sample for ::n8n_api::types::Insights {
 #[cfg(feature = "folders")]
 impl crate::Sample for ::n8n_api::types::Folder {
     fn sample() -> Self {
-        crate::sample::decode("Folder", "{\"parentFolderId\":\"x\"}")
+        crate::sample::decode("Folder", "{\"id\":\"x\",\"parentFolderId\":\"x\"}")
     }
 }
 #[cfg(feature = "folders")]
@@ -10046,6 +10096,24 @@ impl crate::Sample for ::n8n_api::types::Project {
         crate::sample::decode(
             "Project",
             "{\"id\":\"x\",\"name\":\"x\",\"type\":\"personal\",\"icon\":{\"type\":\"emoji\",\"value\":\"x\"},\"description\":\"x\",\"customTelemetryTags\":[],\"creatorId\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}",
+        )
+    }
+}
+#[cfg(feature = "projects")]
+impl crate::Sample for ::n8n_api::types::GetProjectUsersResponse {
+    fn sample() -> Self {
+        crate::sample::decode(
+            "GetProjectUsersResponse",
+            "{\"data\":[],\"nextCursor\":\"x\"}",
+        )
+    }
+}
+#[cfg(feature = "projects")]
+impl crate::Sample for ::n8n_api::types::GetProjectUsersResponseDataItem {
+    fn sample() -> Self {
+        crate::sample::decode(
+            "GetProjectUsersResponseDataItem",
+            "{\"id\":\"x\",\"email\":\"x\",\"firstName\":\"x\",\"lastName\":\"x\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\",\"role\":\"project:personalOwner\"}",
         )
     }
 }
@@ -10353,11 +10421,11 @@ pub(crate) static SAMPLES: &[fn()] = &[
     || {
         let _ = <::n8n_api::types::TestCaseExecution as crate::Sample>::sample();
     },
-    #[cfg(any(feature = "projects", feature = "user"))]
+    #[cfg(feature = "user")]
     || {
         let _ = <::n8n_api::types::UserList as crate::Sample>::sample();
     },
-    #[cfg(any(feature = "projects", feature = "user"))]
+    #[cfg(feature = "user")]
     || {
         let _ = <::n8n_api::types::User as crate::Sample>::sample();
     },
@@ -10489,6 +10557,14 @@ pub(crate) static SAMPLES: &[fn()] = &[
     )]
     || {
         let _ = <::n8n_api::types::Project as crate::Sample>::sample();
+    },
+    #[cfg(feature = "projects")]
+    || {
+        let _ = <::n8n_api::types::GetProjectUsersResponse as crate::Sample>::sample();
+    },
+    #[cfg(feature = "projects")]
+    || {
+        let _ = <::n8n_api::types::GetProjectUsersResponseDataItem as crate::Sample>::sample();
     },
     #[cfg(feature = "promotions")]
     || {

@@ -18,6 +18,12 @@
 //! is free; the old canonical name
 //! becomes one more alias. Where members document themselves differently, the definition keeps
 //! none of their descriptions (it lists its names instead).
+//!
+//! Across resources, shapes merge only under a name their names share (`TransferWorkflowBody`
+//! and `TransferCredentialBody` -> `TransferBody`): names that no tag feature reaches in common
+//! and that share no name (a tag's `{name}` body and a data table's rename) stay apart, each
+//! named after its own operations, so no type is named or documented after an unrelated
+//! resource, and a release that changes one resource's shape renames nothing of another's.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,11 +33,14 @@ use syn::{Item, parse_quote};
 
 use super::syntax::{doc_text, types_module};
 
+/// Type name -> the tag features whose operations reach it (see [`super::features`]).
+pub(super) type Reach = BTreeMap<String, BTreeSet<String>>;
+
 /// Returns how many definitions became aliases.
-pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usize {
+pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>, reach: &Reach) -> usize {
     let Some(types) = types_module(file) else { return 0 };
     let defined: BTreeSet<String> = types.iter().filter_map(def_name).collect();
-    let alias = aliases(types, &defined, components);
+    let alias = aliases(types, &defined, components, reach);
     if alias.is_empty() {
         return 0;
     }
@@ -44,7 +53,12 @@ pub(super) fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> usiz
 /// Name -> canonical name, for every name whose definition and impls are identical to another's
 /// (up to names and docs), merging until nothing changes: parents of merged types become
 /// identical in turn.
-fn aliases(types: &[Item], defined: &BTreeSet<String>, components: &BTreeSet<String>) -> BTreeMap<String, String> {
+fn aliases(
+    types: &[Item],
+    defined: &BTreeSet<String>,
+    components: &BTreeSet<String>,
+    reach: &Reach,
+) -> BTreeMap<String, String> {
     let mut alias: BTreeMap<String, String> = BTreeMap::new();
     loop {
         let resolve = |n: &str| alias.get(n).cloned().unwrap_or_else(|| n.to_string());
@@ -83,7 +97,17 @@ fn aliases(types: &[Item], defined: &BTreeSet<String>, components: &BTreeSet<Str
             groups.entry(key).or_default().push(name);
         }
         let mut merged = false;
-        for members in groups.into_values().filter(|m| m.len() > 1) {
+        let taken: BTreeSet<String> = defined.union(components).cloned().collect();
+        let named_apart = |m: Vec<String>| {
+            let names: Vec<&str> = m.iter().map(String::as_str).collect();
+            if shared_name(&names, &taken).is_some() {
+                vec![m]
+            } else {
+                by_resource(m, reach)
+            }
+        };
+        let groups = groups.into_values().filter(|m| m.len() > 1).flat_map(named_apart);
+        for members in groups.filter(|m| m.len() > 1) {
             let canonical = members
                 .iter()
                 .min_by_key(|n| (!components.contains(*n), n.len(), (*n).clone()))
@@ -105,6 +129,27 @@ fn aliases(types: &[Item], defined: &BTreeSet<String>, components: &BTreeSet<Str
             }
         }
     }
+}
+
+/// Splits a group of identical shapes into the sets that share a resource: members are joined
+/// when some tag feature reaches both (transitively). Names no feature reaches yet (types a later
+/// pass puts to use) join only each other.
+fn by_resource(members: Vec<String>, reach: &Reach) -> Vec<Vec<String>> {
+    let mut parts: Vec<(BTreeSet<String>, Vec<String>)> = Vec::new();
+    for m in members {
+        let tags = reach.get(&m).cloned().unwrap_or_default();
+        let touching: Vec<usize> = (0..parts.len())
+            .filter(|&i| parts[i].0 == tags || !parts[i].0.is_disjoint(&tags))
+            .collect();
+        let mut joined = (tags, vec![m]);
+        for i in touching.into_iter().rev() {
+            let (t, ms) = parts.remove(i);
+            joined.0.extend(t);
+            joined.1.splice(0..0, ms);
+        }
+        parts.push(joined);
+    }
+    parts.into_iter().map(|(_, ms)| ms).collect()
 }
 
 /// Definitions of aliased names become `pub type`s (their impls go); definitions that get a
@@ -246,24 +291,9 @@ fn neutral_names(
     taken.extend(components.iter().cloned());
     let mut out = BTreeMap::new();
     for (canonical, members) in groups {
-        let words: Vec<Vec<String>> = members.iter().map(|m| pascal_words(m)).collect();
-        let shared = words
-            .iter()
-            .skip(1)
-            .fold(words[0].clone(), |acc, w| common_subsequence(&acc, w));
-        let name = shared.concat();
-        // It must say what kind of thing it is, as the members' names end (not `ImportPackage`
-        // for `ImportPackageConflict` and `ImportPackageUnprocessableEntity`).
-        let kind = shared
-            .last()
-            .is_some_and(|last| words.iter().any(|w| w.last() == Some(last)));
-        let usable = shared.len() >= 2
-            && kind
-            && !shared.iter().all(|w| GENERIC.contains(&w.as_str()))
-            && !taken.contains(&name);
-        let name = usable.then(|| {
+        let shared = shared_name(&members, &taken);
+        let name = shared.inspect(|name| {
             taken.insert(name.clone());
-            name
         });
         // Descriptions (typify's first doc line is the type's own name: not a description).
         let described: BTreeSet<String> = members
@@ -284,6 +314,25 @@ fn neutral_names(
         }
     }
     out
+}
+
+/// The name of what all `members`' names share, in order (see the module docs), when it says
+/// what kind of thing they are and is not `taken`.
+fn shared_name(members: &[&str], taken: &BTreeSet<String>) -> Option<String> {
+    let words: Vec<Vec<String>> = members.iter().map(|m| pascal_words(m)).collect();
+    let shared = words
+        .iter()
+        .skip(1)
+        .fold(words.first()?.clone(), |acc, w| common_subsequence(&acc, w));
+    let name = shared.concat();
+    // It must say what kind of thing it is, as the members' names end (not `ImportPackage`
+    // for `ImportPackageConflict` and `ImportPackageUnprocessableEntity`).
+    let kind = shared
+        .last()
+        .is_some_and(|last| words.iter().any(|w| w.last() == Some(last)));
+    let usable =
+        shared.len() >= 2 && kind && !shared.iter().all(|w| GENERIC.contains(&w.as_str())) && !taken.contains(&name);
+    usable.then_some(name)
 }
 
 /// Words that say nothing about a type on their own.
@@ -482,7 +531,7 @@ mod tests {
     fn run(tokens: proc_macro2::TokenStream) -> String {
         let mut file = super::super::syntax::types_file(tokens);
         let components = ["Node".to_string()].into_iter().collect();
-        super::apply(&mut file, &components);
+        super::apply(&mut file, &components, &Default::default());
         prettyplease::unparse(&file)
     }
 
@@ -546,7 +595,16 @@ mod neutral_name_tests {
         ))
         .unwrap();
         let components = ["UpdateDataTableRequest".to_string()].into_iter().collect();
-        super::apply(&mut file, &components);
+        let reach: super::Reach = [
+            ("UpdateWorkflowConflict", "workflow"),
+            ("PublishWorkflowConflict", "workflow"),
+            ("CreateTagBody", "tags"),
+            ("UpdateDataTableRequest", "data-table"),
+        ]
+        .into_iter()
+        .map(|(t, f)| (t.to_string(), [f.to_string()].into_iter().collect()))
+        .collect();
+        super::apply(&mut file, &components, &reach);
         let out = prettyplease::unparse(&file);
         insta::assert_snapshot!(out);
         assert!(out.contains("pub struct WorkflowConflict"), "{out}");
@@ -573,10 +631,9 @@ mod neutral_name_tests {
             out.contains("Conflict while updating."),
             "the old name keeps its own description: {out}"
         );
-        // Nothing shared but `Body`/`Request`: the component's name stays.
-        assert!(
-            out.contains("pub type CreateTagBody = UpdateDataTableRequest;"),
-            "{out}"
-        );
+        // One shape, two resources that no feature reaches together: two definitions.
+        assert!(out.contains("pub struct CreateTagBody"), "{out}");
+        assert!(out.contains("pub struct UpdateDataTableRequest"), "{out}");
+        assert!(!out.contains("= UpdateDataTableRequest;"), "{out}");
     }
 }

@@ -118,6 +118,11 @@ pub(super) fn apply(file: &mut syn::File, operations: &[Operation]) {
     gate_error_decoding(file, &gates);
 }
 
+/// Type name -> the tag features whose operations reach it, read from the ungated client.
+pub(super) fn reach_of_types(file: &syn::File, operations: &[Operation]) -> BTreeMap<String, BTreeSet<String>> {
+    Gates::new(file, operations).features_of_type
+}
+
 /// What decides the features an item compiles under, read from the client before any gate.
 struct Gates<'a> {
     /// How many tag features there are: an item every one of them needs is not gated.

@@ -3,7 +3,8 @@
 //! The `row-filters` rule gives every data-table operation that filters rows one filter type,
 //! `types::DataTableRowFilter`, and marks the `filter` query parameters that carry its JSON
 //! (the row list, the row delete). Their setters take a `String`; with `From<&DataTableRowFilter>
-//! for String` they take `&filter` as well, sent as its JSON. The filter also gets constructors a
+//! for String` they take `&filter` as well, sent as its JSON (and the body setters that take a
+//! filter take `&filter` too, a copy). The filter also gets constructors a
 //! person reaches for: `DataTableRowFilter::all([DataTableRowCondition::eq("status", "active")])`
 //! (`any` for `or`, one constructor per comparison the spec names).
 
@@ -38,6 +39,15 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value) -> Added {
             impl ::std::convert::From<&#ident> for ::std::string::String {
                 fn from(value: &#ident) -> Self {
                     ::serde_json::to_string(value).unwrap_or_default()
+                }
+            }
+        });
+        types.push(parse_quote! {
+            #(#cfg)*
+            /// A copy, so that the body setters that take one take `&filter` too, as the queries do.
+            impl ::std::convert::From<&#ident> for #ident {
+                fn from(value: &#ident) -> Self {
+                    ::std::clone::Clone::clone(value)
                 }
             }
         });

@@ -40,6 +40,7 @@ mod surface;
 mod syntax;
 pub use surface::surface;
 mod typed_errors;
+mod variant_names;
 
 /// What the generator produced.
 pub struct Generated {
@@ -89,6 +90,15 @@ pub const PASSES: &[Pass] = &[
         run: |c| Ok(format!("{} enums opened", open_enums::apply(&mut c.file).len())),
     },
     Pass {
+        name: "variant-names",
+        run: |c| {
+            Ok(format!(
+                "{} enums' variants shortened",
+                variant_names::apply(&mut c.file)
+            ))
+        },
+    },
+    Pass {
         name: "field-markers",
         run: |c| {
             field_markers::apply(&mut c.file);
@@ -112,9 +122,10 @@ pub const PASSES: &[Pass] = &[
         name: "dedupe-types",
         run: |c| {
             let components = component_type_names(c.doc);
+            let reach = features::reach_of_types(&c.file, c.operations);
             Ok(format!(
                 "{} definitions became aliases",
-                dedupe_types::apply(&mut c.file, &components)
+                dedupe_types::apply(&mut c.file, &components, &reach)
             ))
         },
     },

@@ -39,13 +39,21 @@ pub(super) fn apply(file: &mut syn::File) -> Renamed {
                             Inside { names: &names }.visit_item_mut(inner);
                         }
                     }
-                    other => Outside { names: &names }.visit_item_mut(other),
+                    other => Outside {
+                        names: &names,
+                        top_level: false,
+                    }
+                    .visit_item_mut(other),
                 }
             }
         }
         for item in file.items.iter_mut() {
             if !matches!(item, Item::Mod(m) if m.ident == "types") {
-                Outside { names: &names }.visit_item_mut(item);
+                Outside {
+                    names: &names,
+                    top_level: true,
+                }
+                .visit_item_mut(item);
             }
         }
     }
@@ -87,15 +95,23 @@ impl VisitMut for Inside<'_> {
     }
 }
 
-/// Outside `types::builder`: `builder::X` and `types::builder::X`.
+/// Outside `types::builder`: in `types`, `builder::X`; outside `types`, `types::builder::X` (a
+/// bare `builder::X` there is a request builder, progenitor's: `builder::Pull` for the `pull`
+/// operation beside a `types::Pull` schema).
 struct Outside<'a> {
     names: &'a BTreeSet<String>,
+    top_level: bool,
 }
 
 impl VisitMut for Outside<'_> {
     fn visit_path_mut(&mut self, p: &mut syn::Path) {
         let n = p.segments.len();
-        if n >= 2 && p.segments[n - 2].ident == "builder" && self.names.contains(&p.segments[n - 1].ident.to_string()) {
+        let in_types = !self.top_level || (n >= 3 && p.segments[n - 3].ident == "types");
+        if n >= 2
+            && in_types
+            && p.segments[n - 2].ident == "builder"
+            && self.names.contains(&p.segments[n - 1].ident.to_string())
+        {
             p.segments[n - 1].ident = suffixed(&p.segments[n - 1].ident);
         }
         syn::visit_mut::visit_path_mut(self, p);
@@ -162,7 +178,12 @@ mod tests {
                     impl From<super::Node> for Node { fn from(value: super::Node) -> Self { todo!() } }
                 }
             }
+            pub trait ClientExt {
+                /// A request builder named like a schema (`node` beside `types::Node`).
+                fn node(&self) -> builder::Node<'_>;
+            }
             pub mod builder {
+                pub struct Node<'a> { client: &'a () }
                 pub struct CreateWorkflow<'a> { body: Result<types::builder::Node, String> }
                 impl<'a> CreateWorkflow<'a> {
                     pub fn body<V>(mut self, value: V) -> Self where V: TryInto<types::Node> {
@@ -184,6 +205,12 @@ mod tests {
         let out = prettyplease::unparse(&file);
         assert!(out.contains("pub fn builder() -> builder::NodeBuilder"), "{out}");
         assert!(out.contains("TryFrom<NodeBuilder> for super::Node"), "{out}");
+        assert!(
+            out.contains("fn node(&self) -> builder::Node<'_>"),
+            "a request builder keeps its name: {out}"
+        );
+        assert!(out.contains("pub struct Node<'a>"), "{out}");
+        assert!(out.contains("Result<types::builder::NodeBuilder, String>"), "{out}");
         insta::assert_snapshot!(out);
     }
 }

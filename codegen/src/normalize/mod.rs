@@ -31,6 +31,7 @@ mod insert_count_result;
 mod insert_id_result;
 mod integer_parameters;
 mod integral_counts;
+mod invite_results;
 mod list_wrappers;
 mod multipart_bodies;
 mod no_content_status;
@@ -46,8 +47,10 @@ mod present_nulls;
 mod read_only_properties;
 mod repeated_schemas;
 pub mod resource_types;
+mod role_names;
 mod row_array_results;
 mod row_filters;
+mod server_ids;
 mod spec_defaults;
 pub mod string_constraints;
 mod undeclared_path_parameters;
@@ -86,6 +89,8 @@ pub const RULES: &[Rule] = &[
     created_status::RULE,
     no_content_status::RULE,
     batch_responses::RULE,
+    invite_results::RULE,
+    server_ids::RULE,
     nullable_siblings::RULE,
     not_found_responses::RULE,
     insert_count_result::RULE,
@@ -116,6 +121,7 @@ pub const RULES: &[Rule] = &[
     id_names::RULE,
     integral_counts::RULE,
     row_filters::RULE,
+    role_names::RULE,
     resource_types::RULE,
     repeated_schemas::RULE,
     read_only_properties::RULE,

@@ -8,12 +8,14 @@
 //! `folder`. The object each success response carries (itself, the items of an array, or the
 //! items of a `{data: [...]}` page) is a candidate for that resource when it has the identifier
 //! (`id`) of the resource's anchor (what the shallowest `GET` on the item path, else on the list,
-//! returns) and shares at least half of their properties with it. The candidates of a resource
+//! returns) and shares at least 60% of their properties with it, none of the shared ones
+//! referring to a different component. The candidates of a resource
 //! merge into one component schema, named after the member component whose name ends with the
 //! resource's name (`tag`, `dataTableColumn`), else after the resource (`execution`):
 //! - its properties are all the members' properties; one is required when every member has it
 //!   and requires it (so list items, which omit some fields, make those fields optional), a
-//!   `readOnly` `id` counting as required where another member requires it (n8n's older
+//!   `readOnly` `id` counting as required (the server assigns it and sends it in every
+//!   representation of the resource; n8n's older
 //!   components leave the server-assigned id out of `required` because requests share them);
 //! - a property is nullable when any member allows null; members that disagree on its type keep
 //!   the anchor's, and a string that some member sends as a number is marked to decode from both
@@ -335,11 +337,30 @@ fn property_names(schema: &Value) -> BTreeSet<&str> {
     super::properties(schema).map(|(k, _)| k.as_str()).collect()
 }
 
-/// See the module docs: the anchor's identifier, and most properties in common.
+/// The component a property refers to (`$ref`, or the one member of an `allOf`).
+fn referred(property: &Value) -> Option<&str> {
+    property
+        .get("$ref")
+        .or_else(|| property.pointer("/allOf/0/$ref"))
+        .and_then(Value::as_str)
+}
+
+/// See the module docs: the anchor's identifier, and most properties in common; and no property
+/// of both that refers to different components (a project member's `role` is a project role, a
+/// user's a global one: two things, whatever else they share).
 fn fits(anchor: &Value, candidate: &Value) -> bool {
     let a = property_names(anchor);
     let c = property_names(candidate);
     if c.is_empty() || (a.contains("id") && !c.contains("id")) {
+        return false;
+    }
+    let anchor_props: BTreeMap<&String, &Value> = super::properties(anchor).collect();
+    let disagree = super::properties(candidate).any(|(k, v)| {
+        anchor_props
+            .get(k)
+            .is_some_and(|w| matches!((referred(v), referred(w)), (Some(x), Some(y)) if x != y))
+    });
+    if disagree {
         return false;
     }
     let shared = c.intersection(&a).count();
@@ -432,15 +453,12 @@ fn merge_objects(doc: &Value, parts: &[&Value]) -> Value {
         }
     }
     let property = |p: &Value, name: &str| p.pointer(&format!("/properties/{}", pointer_escape(name))).cloned();
-    let required_somewhere = |name: &str| parts.iter().any(|p| super::required_names(p).contains(&name));
     // A server-assigned identifier is in every representation the server sends, even where an
     // older component shared with requests leaves it out of `required` (`tag`). Other read-only
     // fields are not: n8n's tag update answers without `createdAt`.
     let required_in = |p: &Value, name: &str| {
         super::required_names(p).contains(&name)
-            || (name == "id"
-                && required_somewhere(name)
-                && property(p, name).is_some_and(|s| s.get("readOnly") == Some(&Value::Bool(true))))
+            || (name == "id" && property(p, name).is_some_and(|s| s.get("readOnly") == Some(&Value::Bool(true))))
     };
     let mut properties = Map::new();
     for name in &names {

@@ -56,12 +56,12 @@ async fn project_members() {
         .create_user()
         .body(vec![types::CreateUserBodyItem {
             email: address.clone(),
-            role: Some("global:member".into()),
+            role: Some(types::GlobalRole::Member),
         }])
         .send()
         .await
         .unwrap();
-    let user = invited[0].user.as_ref().and_then(|u| u.id.clone()).expect("a user id");
+    let user = invited[0].user.id.clone();
 
     client
         .add_users_to_project()
@@ -69,14 +69,16 @@ async fn project_members() {
         .body(types::AddUsersToProjectBody::builder().relations(vec![
             types::AddUsersToProjectBodyRelationsItem::builder()
                 .user_id(&user)
-                .role("project:viewer"),
+                .role(types::ProjectRole::Viewer),
         ]))
         .send()
         .await
         .unwrap();
-    let role_of = |members: &[types::User]| members.iter().find(|m| m.id == user).and_then(|m| m.role.clone());
+    let role_of = |members: &[types::GetProjectUsersResponseDataItem]| {
+        members.iter().find(|m| m.id == user).and_then(|m| m.role.clone())
+    };
     let members = client.get_project_users().project_id(&project).send().await.unwrap();
-    assert_eq!(role_of(&members.data).as_deref(), Some("project:viewer"));
+    assert_eq!(role_of(&members.data), Some(types::ProjectRole::Viewer));
     let by_project = client.get_users().project_id(&project).send().await.unwrap();
     assert!(by_project.data.iter().any(|u| u.id == user));
     proved("addUsersToProject", "the user is a project:viewer member");
@@ -86,12 +88,12 @@ async fn project_members() {
         .change_user_role_in_project()
         .project_id(&project)
         .user_id(&user)
-        .body(types::ChangeUserRoleInProjectBody::builder().role("project:editor"))
+        .body(types::ChangeUserRoleInProjectBody::builder().role(types::ProjectRole::Editor))
         .send()
         .await
         .unwrap();
     let members = client.get_project_users().project_id(&project).send().await.unwrap();
-    assert_eq!(role_of(&members.data).as_deref(), Some("project:editor"));
+    assert_eq!(role_of(&members.data), Some(types::ProjectRole::Editor));
     proved("changeUserRoleInProject", "the member reads back as project:editor");
 
     client
@@ -120,7 +122,7 @@ async fn folders() {
         .send()
         .await
         .unwrap();
-    let top_id = top.id.clone().expect("a folder id");
+    let top_id = top.id.clone();
     let sub = client
         .create_folder()
         .project_id(&project)
@@ -128,7 +130,7 @@ async fn folders() {
         .send()
         .await
         .unwrap();
-    let sub_id = sub.id.clone().expect("a folder id");
+    let sub_id = sub.id.clone();
     assert_eq!(sub.parent_folder_id.as_deref(), Some(top_id.as_str()));
 
     let got = client
@@ -153,12 +155,7 @@ async fn folders() {
         .await
         .unwrap();
     assert_eq!(
-        roots
-            .data
-            .iter()
-            .flatten()
-            .filter_map(|f| f.id.clone())
-            .collect::<Vec<_>>(),
+        roots.data.iter().flatten().map(|f| f.id.clone()).collect::<Vec<_>>(),
         std::slice::from_ref(&top_id)
     );
     let all = client.get_folders().project_id(&project).send().await.unwrap();

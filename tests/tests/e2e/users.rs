@@ -11,10 +11,10 @@ fn email(prefix: &str) -> String {
     format!("{}@example.com", unique(prefix))
 }
 
-fn invite(address: &str, role: &str) -> types::CreateUserBodyItem {
+fn invite(address: &str, role: types::GlobalRole) -> types::CreateUserBodyItem {
     types::CreateUserBodyItem {
         email: address.into(),
-        role: Some(role.into()),
+        role: Some(role),
     }
 }
 
@@ -24,7 +24,10 @@ async fn invite_read_change_role_and_delete_users() {
     let (member, other) = (email("member"), email("admin"));
     let invited = client
         .create_user()
-        .body(vec![invite(&member, "global:member"), invite(&other, "global:member")])
+        .body(vec![
+            invite(&member, types::GlobalRole::Member),
+            invite(&other, types::GlobalRole::Member),
+        ])
         .send()
         .await
         .unwrap();
@@ -33,9 +36,9 @@ async fn invite_read_change_role_and_delete_users() {
     let id_of = |address: &str| {
         invited
             .iter()
-            .filter_map(|i| i.user.as_ref())
-            .find(|u| u.email.as_deref() == Some(address))
-            .and_then(|u| u.id.clone())
+            .map(|i| &i.user)
+            .find(|u| u.email == address)
+            .map(|u| u.id.clone())
             .unwrap_or_else(|| panic!("no invitation answer for {address}"))
     };
     let ids = vec![id_of(&member), id_of(&other)];
@@ -53,7 +56,7 @@ async fn invite_read_change_role_and_delete_users() {
         .await
         .unwrap();
     assert_eq!(by_email.id, ids[0]);
-    assert_eq!(by_email.role.as_deref(), Some("global:member"));
+    assert_eq!(by_email.role, Some(types::GlobalRole::Member));
     proved("createUser", "both invitees read back by id, pending, as members");
     proved("getUser", "reads a user by id and by email, the role on request");
 
@@ -66,12 +69,12 @@ async fn invite_read_change_role_and_delete_users() {
         .unwrap();
     let listed: Vec<&types::User> = all.iter().filter(|u| ids.contains(&u.id)).collect();
     assert_eq!(listed.len(), 2);
-    assert!(listed.iter().all(|u| u.role.as_deref() == Some("global:member")));
+    assert!(listed.iter().all(|u| u.role == Some(types::GlobalRole::Member)));
     let owner = all
         .iter()
         .find(|u| u.email == licensed().owner_email)
         .expect("the owner is listed");
-    assert_eq!(owner.role.as_deref(), Some("global:owner"));
+    assert_eq!(owner.role, Some(types::GlobalRole::Owner));
     let page = client.get_users().limit(1).send().await.unwrap();
     assert_eq!(page.data.len(), 1);
     assert!(page.next_cursor.is_some() && page.data[0].role.is_none());
@@ -83,7 +86,7 @@ async fn invite_read_change_role_and_delete_users() {
     client
         .change_role()
         .user_id(&ids[1])
-        .body(types::ChangeRoleBody::builder().new_role_name("global:admin"))
+        .body(types::ChangeRoleBody::builder().new_role_name(types::GlobalRole::Admin))
         .send()
         .await
         .unwrap();
@@ -94,7 +97,7 @@ async fn invite_read_change_role_and_delete_users() {
         .send()
         .await
         .unwrap();
-    assert_eq!(promoted.role.as_deref(), Some("global:admin"));
+    assert_eq!(promoted.role, Some(types::GlobalRole::Admin));
     proved("changeRole", "the user reads back as global:admin");
 
     for id in &ids {

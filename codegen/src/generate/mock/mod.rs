@@ -222,7 +222,26 @@ fn matchers(read: &OperationSyntax) -> Vec<TokenStream> {
             }
         });
     }
-    if let Some(body) = &read.body {
+    if let Some(body) = read.body.as_ref().filter(|_| read.body_is_list) {
+        let ty = in_client(body);
+        out.push(quote! {
+            /// Matches only requests whose JSON body is exactly these items (what the client
+            /// sends for them). `body_partial_json` matches part of a body.
+            pub fn body<I>(self, value: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<#ty>,
+                <I::Item as ::std::convert::TryInto<#ty>>::Error: ::std::fmt::Display,
+            {
+                let items: ::std::result::Result<::std::vec::Vec<#ty>, ::std::string::String> = value
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| v.try_into().map_err(|e| format!("`body[{i}]`: {e}")))
+                    .collect();
+                self.body_typed(items)
+            }
+        });
+    } else if let Some(body) = &read.body {
         let ty = in_client(body);
         out.push(quote! {
             /// Matches only requests whose JSON body is exactly `value` (what the client sends

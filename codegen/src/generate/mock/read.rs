@@ -18,6 +18,8 @@ pub(super) struct OperationSyntax {
     pub(super) params: Vec<Param>,
     /// `T` of the client's `body<V: TryInto<T>>` setter.
     pub(super) body: Option<Type>,
+    /// Whether that setter takes any iterator of `T`s (a list body), not one `T`.
+    pub(super) body_is_list: bool,
     /// The multipart form setters.
     pub(super) form: Vec<FormField>,
     /// `T` of `send() -> Result<ResponseValue<T>, crate::Error>`.
@@ -59,6 +61,7 @@ pub(super) fn read_operation(builders: &[Item], op: &Operation) -> Result<Operat
     }
     let mut params = Vec::new();
     let mut body = None;
+    let mut body_is_list = false;
     for (name, ty) in fields {
         let setter = format_ident!("{}", name);
         let deprecated = method(imp, &name)
@@ -90,6 +93,7 @@ pub(super) fn read_operation(builders: &[Item], op: &Operation) -> Result<Operat
         } else if name == "body" {
             let setter = method(imp, "body").ok_or_else(|| fail(&op.id, "a body field without a `body` setter"))?;
             body = Some(try_into_target(setter).ok_or_else(|| fail(&op.id, "`body` takes no `V: TryInto<T>`"))?);
+            body_is_list = takes_iterator(setter);
         } else if name != "client" && name != "form" {
             return Err(fail(
                 &op.id,
@@ -102,6 +106,7 @@ pub(super) fn read_operation(builders: &[Item], op: &Operation) -> Result<Operat
     Ok(OperationSyntax {
         params,
         body,
+        body_is_list,
         form: form_fields(imp),
         success,
         status,
@@ -164,7 +169,20 @@ fn value_type(field: &Type) -> Type {
     }
 }
 
-/// `T` of a setter's `where V: TryInto<T>`.
+/// Whether a setter's `where` clause bounds a parameter by `IntoIterator`.
+fn takes_iterator(setter: &ImplItemFn) -> bool {
+    setter.sig.generics.where_clause.as_ref().is_some_and(|w| {
+        w.predicates.iter().any(|p| match p {
+            syn::WherePredicate::Type(t) => t.bounds.iter().any(|b| match b {
+                syn::TypeParamBound::Trait(tr) => tr.path.segments.last().is_some_and(|l| l.ident == "IntoIterator"),
+                _ => false,
+            }),
+            _ => false,
+        })
+    })
+}
+
+/// `T` of a setter's `where V: TryInto<T>` (or `I::Item: TryInto<T>`).
 fn try_into_target(setter: &ImplItemFn) -> Option<Type> {
     setter
         .sig

@@ -23,7 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let latest = executions.data.first().ok_or("the instance has no execution to read")?;
     // 2.35.0's spec does not promise an execution's id: it is an `Option` in that client.
     let id = latest.id.as_deref().ok_or("an execution without an id")?;
-    let execution = client.get_execution().id(id).include_data(true).send().await?;
+    let execution = client.get_execution().execution_id(id).include_data(true).send().await?;
     println!(
         "{release} client: execution {id} of workflow {:?} with data: {}",
         execution.workflow_id,

@@ -31,7 +31,7 @@ use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{Item, parse_quote};
 
-use super::syntax::{doc_text, types_module};
+use super::syntax::{doc_text, pascal_words, types_module};
 
 /// Type name -> the tag features whose operations reach it (see [`super::features`]).
 pub(super) type Reach = BTreeMap<String, BTreeSet<String>>;
@@ -339,15 +339,6 @@ fn shared_name(members: &[&str], taken: &BTreeSet<String>) -> Option<String> {
 const GENERIC: &[&str] = &[
     "Body", "Request", "Response", "Item", "Items", "Type", "Data", "Value", "Inner",
 ];
-
-fn pascal_words(name: &str) -> Vec<String> {
-    use heck::{ToSnakeCase, ToUpperCamelCase};
-    name.to_snake_case()
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_upper_camel_case())
-        .collect()
-}
 
 /// The longest common subsequence of two word lists.
 fn common_subsequence(a: &[String], b: &[String]) -> Vec<String> {

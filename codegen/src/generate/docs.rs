@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToSnakeCase;
 use syn::{ImplItem, Item, TraitItem, parse_quote};
 
 use super::model::{Operation, type_name};
@@ -28,7 +27,7 @@ fn setters(file: &mut syn::File, operations: &[Operation]) {
         for item in imp.items.iter_mut() {
             let ImplItem::Fn(f) = item else { continue };
             let name = f.sig.ident.to_string();
-            let Some(param) = op.params.iter().find(|p| p.name.to_snake_case() == name) else {
+            let Some(param) = op.params.iter().find(|p| p.setter == name) else {
                 continue;
             };
             let doc = param
@@ -179,6 +178,7 @@ mod tests {
 
     fn param(name: &str, location: &str, description: Option<&str>, deprecated: bool) -> Param {
         Param {
+            setter: super::super::model::setter_name(name),
             name: name.into(),
             location: location.into(),
             description: description.map(String::from),

@@ -38,6 +38,24 @@ pub(super) fn apply(file: &mut syn::File) -> Added {
         return added;
     };
     let Some(types) = types_module(file) else { return added };
+    let lists = listed_members(types, &variants);
+    let impls = item_displays(types, &lists);
+    added.displays += impls.len();
+    types.extend(impls);
+    file.items.push(error_body_display(&variants));
+    added.displays += 1;
+    for (member, (item, holders)) in lists.iter().filter(|(_, (_, h))| h.len() >= 2) {
+        file.items.push(list_accessor(member, item, holders));
+        added.accessors.push(member.clone());
+    }
+    added
+}
+
+/// List member of an error body -> (its item type, the variants whose bodies have it).
+type Lists = BTreeMap<String, (String, Vec<Holder>)>;
+
+/// The `Vec` members of the error bodies, by name, where every body has the same item type.
+fn listed_members(types: &[Item], variants: &[Variant]) -> Lists {
     let aliases: BTreeMap<String, String> = types
         .iter()
         .filter_map(|i| match i {
@@ -52,9 +70,8 @@ pub(super) fn apply(file: &mut syn::File) -> Added {
         }
         n
     };
-    // list member -> (item type, [(variant, its cfg)])
-    let mut lists: BTreeMap<String, (String, Vec<Holder>)> = BTreeMap::new();
-    for v in &variants {
+    let mut lists = Lists::new();
+    for v in variants {
         let holds = resolve(&v.holds);
         let Some(Item::Struct(s)) = types.iter().find(|i| matches!(i, Item::Struct(s) if s.ident == holds)) else {
             continue;
@@ -73,6 +90,11 @@ pub(super) fn apply(file: &mut syn::File) -> Added {
             }
         }
     }
+    lists
+}
+
+/// `Display` for each listed item type (an import issue), under its definition's gate.
+fn item_displays(types: &[Item], lists: &Lists) -> Vec<Item> {
     let mut impls: Vec<Item> = Vec::new();
     let mut done = std::collections::BTreeSet::new();
     for (item, _) in lists.values() {
@@ -99,15 +121,17 @@ pub(super) fn apply(file: &mut syn::File) -> Added {
                 }
             }
         });
-        added.displays += 1;
     }
-    types.extend(impls);
-    // ErrorBody: Display, and the list accessors on crate::Error.
+    impls
+}
+
+/// `Display` for `ErrorBody`: n8n's message, then what else the body says.
+fn error_body_display(variants: &[Variant]) -> Item {
     let arms = variants.iter().map(|v| {
         let (name, cfg) = (&v.name, &v.cfg);
         quote!(#(#cfg)* ErrorBody::#name(body) => crate::support::describe(body, f),)
     });
-    file.items.push(parse_quote! {
+    parse_quote! {
         /// n8n's message, then what else the body says, on one line.
         impl ::std::fmt::Display for ErrorBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -118,43 +142,39 @@ pub(super) fn apply(file: &mut syn::File) -> Added {
                 }
             }
         }
-    });
-    added.displays += 1;
-    for (member, (item, holders)) in &lists {
-        if holders.len() < 2 {
-            continue;
-        }
-        let method = format_ident!("{member}");
-        let item_ty = format_ident!("{item}");
-        let arms = holders
+    }
+}
+
+/// `Error::<member>()`: the list whatever the status of the body that holds it.
+fn list_accessor(member: &str, item: &str, holders: &[Holder]) -> Item {
+    let method = format_ident!("{member}");
+    let item_ty = format_ident!("{item}");
+    let arms = holders
+        .iter()
+        .map(|(v, cfg)| quote!(#(#cfg)* ErrorBody::#v(body) => Some(body.#method.as_slice()),));
+    let cfgs: Vec<&syn::Attribute> = holders.iter().flat_map(|(_, c)| c).collect();
+    let gate = cfgs.first().map(|c| quote!(#c));
+    let doc = format!(
+        " The `{member}` n8n listed in the error's body, whatever its status ({}); `None` for other errors.",
+        holders
             .iter()
-            .map(|(v, cfg)| quote!(#(#cfg)* ErrorBody::#v(body) => Some(body.#method.as_slice()),));
-        let cfgs: Vec<&syn::Attribute> = holders.iter().flat_map(|(_, c)| c).collect();
-        let gate = cfgs.first().map(|c| quote!(#c));
-        let doc = format!(
-            " The `{member}` n8n listed in the error's body, whatever its status ({}); `None` for other errors.",
-            holders
-                .iter()
-                .map(|(v, _)| v.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        file.items.push(parse_quote! {
-            #gate
-            impl crate::Error {
-                #[doc = #doc]
-                pub fn #method(&self) -> ::std::option::Option<&[types::#item_ty]> {
-                    #[allow(unreachable_patterns)]
-                    match self.body()? {
-                        #(#arms)*
-                        _ => None,
-                    }
+            .map(|(v, _)| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    parse_quote! {
+        #gate
+        impl crate::Error {
+            #[doc = #doc]
+            pub fn #method(&self) -> ::std::option::Option<&[types::#item_ty]> {
+                #[allow(unreachable_patterns)]
+                match self.body()? {
+                    #(#arms)*
+                    _ => None,
                 }
             }
-        });
-        added.accessors.push(member.clone());
+        }
     }
-    added
 }
 
 /// The variants of the top-level `enum ErrorBody` (as the `operations` pass writes it).

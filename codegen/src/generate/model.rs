@@ -60,8 +60,12 @@ impl Operation {
 /// One path or query parameter of an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
-    /// As the spec names it (`includeData`).
+    /// As the spec names it (`includeData`): its name on the wire.
     pub name: String,
+    /// Its request builder's field and setter, as progenitor names them (`include_data`,
+    /// `type_` for `type`): the one table of setter -> parameter that docs, the mock and
+    /// pagination read.
+    pub setter: String,
     /// `path` or `query`.
     pub location: String,
     /// The spec's description (n8n sometimes puts it under `schema`).
@@ -181,8 +185,10 @@ fn params(doc: &Value, path: &str, op: &serde_json::Map<String, Value>) -> Vec<P
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
+        let name = text(p.get("name")).unwrap_or_default();
         let param = Param {
-            name: text(p.get("name")).unwrap_or_default(),
+            setter: setter_name(&name),
+            name,
             location: text(p.get("in")).unwrap_or_default(),
             description: text(p.get("description")).or_else(|| text(p.pointer("/schema/description"))),
             deprecated: p.get("deprecated") == Some(&Value::Bool(true)),
@@ -205,6 +211,17 @@ pub fn progenitor_name(id: &str) -> String {
     id.replace('\'', "")
         .replace(|c: char| !c.is_alphanumeric() && c != '_', "-")
         .to_snake_case()
+}
+
+/// The builder field and setter progenitor gives a parameter: its snake-case name, a keyword
+/// with a trailing `_` (as typify's `sanitize` does).
+pub fn setter_name(param: &str) -> String {
+    let name = progenitor_name(param);
+    if syn::parse_str::<syn::Ident>(&name).is_ok() {
+        name
+    } else {
+        format!("{name}_")
+    }
 }
 
 /// The Rust type name typify gives a component schema.

@@ -25,6 +25,8 @@ pub(super) struct Paginated {
     pub page: String,
     /// The type of the items of the page's `data` (`Workflow`).
     pub item: String,
+    /// The builder's setter of the `cursor` parameter.
+    pub cursor: String,
 }
 
 /// The paginated operations of `operations` (detected from the spec), with their page and item
@@ -44,6 +46,7 @@ pub(super) fn paginated(file: &syn::File, doc: &Value, operations: &[Operation])
                 builder: op.builder.clone(),
                 page,
                 item,
+                cursor: cursor_setter(op)?.to_string(),
             })
         })
         .collect()
@@ -61,8 +64,10 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation])
         builder,
         page,
         item,
+        cursor,
     } in plans
     {
+        let cursor = format_ident!("{}", cursor);
         let Some(imp) = super::syntax::inherent_impl_mut(builder_items, &builder) else {
             continue;
         };
@@ -78,7 +83,7 @@ pub(super) fn apply(file: &mut syn::File, doc: &Value, operations: &[Operation])
                     crate::paginate::items(
                         #operation,
                         self,
-                        |b, cursor| b.cursor(cursor),
+                        |b, cursor| b.#cursor(cursor),
                         |b| ::std::boxed::Box::pin(b.send()),
                         |page: types::#page| (page.data, page.next_cursor),
                     )
@@ -104,16 +109,7 @@ fn is_paginated(doc: &Value, op: &Operation) -> bool {
     else {
         return false;
     };
-    let has_cursor = raw
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| resolve(doc, p))
-        .any(|p| {
-            p.get("in").and_then(Value::as_str) == Some("query")
-                && p.get("name").and_then(Value::as_str) == Some("cursor")
-        });
+    let has_cursor = cursor_setter(op).is_some();
     let body = raw
         .get("responses")
         .and_then(Value::as_object)
@@ -130,6 +126,14 @@ fn is_paginated(doc: &Value, op: &Operation) -> bool {
         .and_then(|d| resolve(doc, d))
         .is_some_and(|d| d.get("type").and_then(Value::as_str) == Some("array"));
     has_cursor && data_is_array && props.is_some_and(|p| p.get("nextCursor").is_some())
+}
+
+/// The setter of the operation's `cursor` query parameter (from the model's parameter table).
+fn cursor_setter(op: &Operation) -> Option<&str> {
+    op.params
+        .iter()
+        .find(|p| p.location == "query" && p.name == "cursor")
+        .map(|p| p.setter.as_str())
 }
 
 /// `X` of `send(self) -> Result<ResponseValue<types::X>, _>`.
@@ -215,12 +219,12 @@ mod tests {
     use quote::quote;
     use serde_json::json;
 
-    use super::super::model::Operation;
-
-    /// A list operation answering `schema`, taking `parameters`.
-    fn list(parameters: serde_json::Value, schema: serde_json::Value) -> serde_json::Value {
+    /// A list operation `id` answering `schema`, taking `parameters`.
+    fn list(id: &str, parameters: serde_json::Value, schema: serde_json::Value) -> serde_json::Value {
         json!({
             "get": {
+                "operationId": id,
+                "tags": ["t"],
                 "parameters": parameters,
                 "responses": { "200": { "content": { "application/json": { "schema": schema } } } }
             }
@@ -247,16 +251,17 @@ mod tests {
         let doc = json!({
             "paths": {
                 // A cursor and a `{data, nextCursor}` page (through references).
-                "/workflows": list(json!([{ "$ref": "#/components/parameters/cursor" }]), page.clone()),
+                "/workflows": list("getWorkflows", json!([{ "$ref": "#/components/parameters/cursor" }]), page.clone()),
                 // No cursor parameter.
-                "/tags": list(json!([{ "name": "limit", "in": "query" }]), page.clone()),
+                "/tags": list("getTags", json!([{ "name": "limit", "in": "query" }]), page.clone()),
                 // A cursor, but no `nextCursor` in the answer.
                 "/users": list(
+                    "getUsers",
                     json!([{ "name": "cursor", "in": "query" }]),
                     json!({ "type": "object", "properties": { "data": { "type": "array" } } }),
                 ),
                 // A `cursor` that is not a query parameter.
-                "/projects": list(json!([{ "name": "cursor", "in": "header" }]), page),
+                "/projects": list("getProjects", json!([{ "name": "cursor", "in": "header" }]), page),
             },
             "components": {
                 "parameters": { "cursor": { "name": "cursor", "in": "query" } },
@@ -294,12 +299,7 @@ mod tests {
             pub mod builder { #(#builders)* }
         })
         .unwrap();
-        let ops = [
-            Operation::sample("getWorkflows", "get", "/workflows"),
-            Operation::sample("getTags", "get", "/tags"),
-            Operation::sample("getUsers", "get", "/users"),
-            Operation::sample("getProjects", "get", "/projects"),
-        ];
+        let ops = super::super::model::operations(&doc);
         let found = super::paginated(&file, &doc, &ops);
         assert_eq!(
             found,
@@ -308,6 +308,7 @@ mod tests {
                 builder: "GetWorkflows".into(),
                 page: "WorkflowList".into(),
                 item: "Workflow".into(),
+                cursor: "cursor".into(),
             }]
         );
         assert_eq!(super::apply(&mut file, &doc, &ops), ["getWorkflows"]);

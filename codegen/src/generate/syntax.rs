@@ -185,3 +185,13 @@ pub(super) fn builder_names(types: &[Item]) -> std::collections::BTreeSet<String
         })
         .unwrap_or_default()
 }
+
+/// The words of a PascalCase name (`CreateTagBody` -> `Create`, `Tag`, `Body`).
+pub(super) fn pascal_words(name: &str) -> Vec<String> {
+    use heck::{ToSnakeCase, ToUpperCamelCase};
+    name.to_snake_case()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_upper_camel_case())
+        .collect()
+}

@@ -13,7 +13,7 @@ use proc_macro2::Ident;
 use syn::visit_mut::VisitMut;
 use syn::{Item, ItemEnum};
 
-use super::syntax::{module_ref, self_ident};
+use super::syntax::{module_ref, pascal_words, self_ident};
 
 /// The catch-all variant the `open-enums` pass adds; never renamed.
 const CATCH_ALL: &str = "Unrecognized";
@@ -65,15 +65,6 @@ fn shortened(e: &ItemEnum) -> Option<BTreeMap<String, String>> {
         .iter()
         .all(|s| s.starts_with(|c: char| c.is_ascii_alphabetic()) && s != CATCH_ALL);
     (names.len() > 1 && distinct.len() == short.len() && valid).then(|| names.into_iter().zip(short).collect())
-}
-
-fn pascal_words(name: &str) -> Vec<String> {
-    use heck::{ToSnakeCase, ToUpperCamelCase};
-    name.to_snake_case()
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_upper_camel_case())
-        .collect()
 }
 
 struct Renamer<'a> {

@@ -18,11 +18,9 @@
 //! an array, not required: the array becomes required (Rust then always sends it, `[]` included).
 //! A wrapper that already requires its list is right (logged as unneeded).
 
-use std::collections::BTreeSet;
-
 use serde_json::{Value, json};
 
-use super::{Log, Rule, collect_refs, schema_ref_name};
+use super::{Log, Rule};
 
 pub const RULE: Rule = Rule {
     name: "list-wrappers",
@@ -32,7 +30,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn apply(doc: &mut Value, log: &mut Log) {
-    for name in request_components(doc) {
+    for name in crate::openapi::request_components(doc) {
         let at = format!("/components/schemas/{}", super::pointer_escape(&name));
         let Some(schema) = doc.pointer_mut(&at) else { continue };
         let props: Vec<(String, bool)> = super::properties(schema)
@@ -46,26 +44,6 @@ fn apply(doc: &mut Value, log: &mut Log) {
             log.change(format!("{at}: `{list}` required"));
         }
     }
-}
-
-/// Component schemas reachable from a request body, by name.
-fn request_components(doc: &Value) -> BTreeSet<String> {
-    let mut todo: Vec<String> = Vec::new();
-    for (_, _, op) in super::operations(doc) {
-        if let Some(body) = op.get("requestBody") {
-            collect_refs(body, &mut |r| todo.extend(schema_ref_name(r)));
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(name) = todo.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(schema) = doc.pointer(&format!("/components/schemas/{}", super::pointer_escape(&name))) {
-            collect_refs(schema, &mut |r| todo.extend(schema_ref_name(r)));
-        }
-    }
-    seen
 }
 
 #[cfg(test)]

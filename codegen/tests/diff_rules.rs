@@ -316,6 +316,12 @@ fn request_bodies() {
         e(json!(["a", "b"])),
         &[("request-enum-value-added", "request body: mode")],
     );
+    // An enum dropped from a property (`role: enum [...]` -> plain `string`).
+    expect(
+        e(json!(["a", "b"])),
+        b(json!({ "mode": { "type": "string" } }), json!([])),
+        &[("request-enum-dropped", "request body: mode")],
+    );
     let ids = |v: Value| b(json!({ "ids": v }), json!([]));
     expect(
         ids(json!({ "type": "array", "items": { "type": "string" } })),
@@ -443,6 +449,19 @@ fn responses() {
         status(json!(["new"])),
         &[("response-enum-value-removed", "response 200 body: status")],
     );
+    let dropped = with_item(item(json!({ "status": { "type": "string" } }), json!([])));
+    expect(
+        status(json!(["new", "paused"])),
+        dropped.clone(),
+        &[("response-enum-dropped", "response 200 body: status")],
+    );
+    let report = diff::diff(&input(status(json!(["new", "paused"]))), &input(dropped));
+    assert_eq!(
+        report.changes[0].level,
+        diff::Level::Warning,
+        "{}",
+        report.changes[0].message
+    );
     let flag = |v: Value| with_item(item(json!({ "active": v }), json!([])));
     expect(
         flag(json!({ "type": "boolean" })),
@@ -566,6 +585,37 @@ fn read_only_and_write_only_set_the_level() {
     assert_eq!(report.changes.len(), 1);
     assert_eq!(report.changes[0].rule, "response-property-removed");
     assert_eq!(report.changes[0].level, diff::Level::Info);
+    // A property that stops being readOnly is settable: its new validators are judged by the
+    // new spec, not muted by the old one's readOnly.
+    let settable = with_body(json_body(
+        true,
+        obj(
+            json!({ "id": { "type": "string", "minLength": 1 }, "name": s }),
+            json!([]),
+        ),
+    ));
+    expect(
+        b(s.clone(), json!([])),
+        settable.clone(),
+        &[
+            ("request-constraint-tightened", "request body: id"),
+            ("request-property-no-longer-read-only", "request body: id"),
+        ],
+    );
+    let report = diff::diff(&input(b(s.clone(), json!([]))), &input(settable));
+    for c in &report.changes {
+        assert!(
+            !c.message.contains("ignores"),
+            "not muted by the old readOnly: {}",
+            c.message
+        );
+    }
+    let tightened = report
+        .changes
+        .iter()
+        .find(|c| c.rule == "request-constraint-tightened")
+        .unwrap();
+    assert_eq!(tightened.level, diff::Level::Breaking);
     // Without the flags the same changes keep their levels.
     let report = diff::diff(
         &input(with_item(base_item())),

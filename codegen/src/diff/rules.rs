@@ -93,6 +93,7 @@ rules! {
     REQUEST_PROPERTY_BECAME_NOT_NULLABLE = ("request-property-became-not-nullable", Breaking, Breaking, "a request property no longer accepts null");
     REQUEST_ENUM_VALUE_REMOVED = ("request-enum-value-removed", Breaking, Breaking, "a value of a request enum is gone");
     REQUEST_ENUM_VALUE_ADDED = ("request-enum-value-added", Info, Additive, "a request enum has a new value");
+    REQUEST_ENUM_DROPPED = ("request-enum-dropped", Info, Breaking, "a request property lost its enum: any value is accepted now (the generated enum becomes a plain type)");
     REQUEST_CONSTRAINT_TIGHTENED = ("request-constraint-tightened", Breaking, None, "a request property's min/max, length, pattern or item count got stricter");
     REQUEST_CONSTRAINT_LOOSENED = ("request-constraint-loosened", Info, None, "a request property's constraints got looser");
     REQUEST_ADDITIONAL_PROPERTIES_CLOSED = ("request-additional-properties-closed", Breaking, None, "a request object no longer accepts properties it does not list");
@@ -107,6 +108,8 @@ rules! {
     RESPONSE_OBJECT_ARRAY_CHANGED = ("response-object-array-changed", Breaking, Breaking, "a response value changed between object and array");
     RESPONSE_ENUM_VALUE_ADDED = ("response-enum-value-added", Warning, Additive, "a response enum has a new value (breaks clients with closed enums)");
     RESPONSE_ENUM_VALUE_REMOVED = ("response-enum-value-removed", Info, Breaking, "a value of a response enum is gone");
+    RESPONSE_ENUM_DROPPED = ("response-enum-dropped", Warning, Breaking, "a response property lost its enum: any value may come (breaks clients with closed enums; the generated enum becomes a plain type)");
+    REQUEST_PROPERTY_NO_LONGER_READ_ONLY = ("request-property-no-longer-read-only", Info, None, "a request property is no longer readOnly: requests may set it now");
     RESPONSE_LOOSENED_TO_FREE_FORM = ("response-loosened-to-free-form", Warning, Breaking, "a typed response object became free-form");
     RESPONSE_UNION_WIDENED = ("response-union-widened", Warning, Additive, "a oneOf/anyOf in a response gained an alternative");
     RESPONSE_UNION_NARROWED = ("response-union-narrowed", Info, Breaking, "a oneOf/anyOf in a response lost an alternative");

@@ -298,19 +298,33 @@ impl<'a> SchemaDiff<'a> {
                 "is writeOnly now: responses no longer carry it",
             ),
         );
-        if !flag(self.old_doc, os, key) && flag(self.new_doc, ns, key) {
+        let (was, is) = (flag(self.old_doc, os, key), flag(self.new_doc, ns, key));
+        if !was && is {
             Self::push(out, rule, loc, format!("`{loc}` {message}"));
+        } else if was && !is && side == Side::Request {
+            let rule = &rules::REQUEST_PROPERTY_NO_LONGER_READ_ONLY;
+            Self::push(
+                out,
+                rule,
+                loc,
+                format!("`{loc}` is no longer readOnly: requests may set it"),
+            );
         }
     }
 
     /// Why changes to this property do not reach the other side: it is readOnly (in a request)
-    /// or writeOnly (in a response) in the old or the new spec.
+    /// or writeOnly (in a response) as the new spec documents it (the old spec's, when the new one
+    /// has no such property): a property that stops being readOnly is settable, and its new
+    /// validators count.
     fn ignored_by_server(&self, old: Option<&Value>, new: Option<&Value>, side: Side) -> Option<&'static str> {
         let (key, why) = side.pick(
             ("readOnly", "readOnly: the server ignores it in requests"),
             ("writeOnly", "writeOnly: responses never carry it"),
         );
-        let hit = old.is_some_and(|o| flag(self.old_doc, o, key)) || new.is_some_and(|n| flag(self.new_doc, n, key));
+        let hit = match new {
+            Some(n) => flag(self.new_doc, n, key),
+            None => old.is_some_and(|o| flag(self.old_doc, o, key)),
+        };
         hit.then_some(why)
     }
 
@@ -532,6 +546,11 @@ fn enums(o: &Value, n: &Value, side: Side, at: &str, where_: &str, out: &mut Vec
                 );
                 SchemaDiff::push(out, rule, at, format!("{where_} gained {}{note}", list(&added)));
             }
+        }
+        (Some(a), None) => {
+            let rule = side.pick(&rules::REQUEST_ENUM_DROPPED, &rules::RESPONSE_ENUM_DROPPED);
+            let was = list(&a.into_iter().collect::<Vec<_>>());
+            SchemaDiff::push(out, rule, at, format!("{where_} is no longer limited to {was}"));
         }
         (None, Some(b)) if side == Side::Request => SchemaDiff::push(
             out,

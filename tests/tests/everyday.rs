@@ -324,9 +324,10 @@ async fn retry_failed_executions_and_poll() -> Result {
 async fn invite(client: &Client, emails: &[&str], admin: &str, project_id: &str) -> Result<Vec<String>> {
     let invited = client
         .create_user()
-        .body(emails.iter().map(|email| types::CreateUserBodyItem {
-            email: email.to_string(),
-            role: Some(types::GlobalRole::Member),
+        .body(emails.iter().map(|email| {
+            types::CreateUserBodyItem::builder()
+                .email(*email)
+                .role(types::GlobalRole::Member)
         }))
         .send()
         .await?;

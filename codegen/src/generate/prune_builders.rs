@@ -3,8 +3,10 @@
 //! progenitor's builder interface makes typify emit a builder (`types::builder::X`) for every
 //! struct: 453 of them for 2.40, half of the generated client's lines and compile time. Request
 //! builders need them only for request bodies (`body_map`), and users only for what they send.
-//! This pass keeps the builders of request body types and of every type reachable from them, and
-//! removes the rest (response-only types), with their `X::builder()` constructors.
+//! This pass keeps the builders of request body types (the items of a list body too: a list
+//! setter takes them, `.body([CreateUserBodyItem::builder().email(..)])`) and of every type
+//! reachable from them, and removes the rest (response-only types), with their `X::builder()`
+//! constructors.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,6 +48,47 @@ fn builders_named(items: &[Item]) -> BTreeSet<String> {
     let mut find = Find(BTreeSet::new());
     items.iter().for_each(|i| find.visit_item(i));
     find.0
+}
+
+/// Every `X` of `Vec<types::X>` in the `body` fields of the request builder structs: the items
+/// of a list body, which progenitor takes as values, not through a builder.
+fn list_body_items(items: &[Item]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for item in items {
+        let Item::Struct(s) = item else { continue };
+        for f in s
+            .fields
+            .iter()
+            .filter(|f| f.ident.as_ref().is_some_and(|i| i == "body"))
+        {
+            let mut find = VecItems(BTreeSet::new());
+            find.visit_type(&f.ty);
+            out.extend(find.0);
+        }
+    }
+    out
+}
+
+struct VecItems(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for VecItems {
+    fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
+        if segment.ident == "Vec"
+            && let syn::PathArguments::AngleBracketed(args) = &segment.arguments
+            && let Some(syn::GenericArgument::Type(syn::Type::Path(item))) = args.args.first()
+            && let [.., t, x] = item
+                .path
+                .segments
+                .iter()
+                .map(|s| &s.ident)
+                .collect::<Vec<_>>()
+                .as_slice()
+            && *t == "types"
+        {
+            self.0.insert(x.to_string());
+        }
+        syn::visit::visit_path_segment(self, segment);
+    }
 }
 
 /// Type name -> the type names its definition mentions (structs and enums of `types`).
@@ -97,7 +140,11 @@ pub(super) fn closure(
 /// Returns how many builders were removed.
 pub(super) fn apply(file: &mut syn::File) -> usize {
     // Roots: every `types::builder::X` the request builders mention.
-    let Some(roots) = module(file, "builder").map(|items| builders_named(items)) else {
+    let Some(roots) = module(file, "builder").map(|items| {
+        let mut roots = builders_named(items);
+        roots.extend(list_body_items(items));
+        roots
+    }) else {
         return 0;
     };
     let Some(types) = types_module(file) else { return 0 };
@@ -136,6 +183,8 @@ pub(super) fn apply(file: &mut syn::File) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use quote::quote;
     use syn::Item;
 
@@ -177,6 +226,8 @@ mod tests {
                 pub struct Tag { pub name: ::std::string::String }
                 pub struct Answer { pub tag: Tag, pub extra: Extra }
                 pub struct Extra { pub note: ::std::string::String }
+                pub struct Invite { pub email: ::std::string::String }
+                impl Invite { pub fn builder() -> builder::Invite { Default::default() } }
                 impl CreateBody { pub fn builder() -> builder::CreateBody { Default::default() } }
                 impl Settings { pub fn builder() -> builder::Settings { Default::default() } }
                 impl Tuning { pub fn builder() -> builder::Tuning { Default::default() } }
@@ -200,6 +251,7 @@ mod tests {
                         fn from(value: super::Answer) -> Self { todo!() }
                     }
                     pub struct Extra { note: ::std::result::Result<::std::string::String, ::std::string::String> }
+                    pub struct Invite { email: ::std::result::Result<::std::string::String, ::std::string::String> }
                 }
             }
             pub mod builder {
@@ -208,6 +260,11 @@ mod tests {
                     body: Result<types::builder::CreateBody, String>,
                 }
                 pub struct GetAnswer<'a> { client: &'a super::Client }
+                // A list body: its items are values, and keep their builders.
+                pub struct Invite<'a> {
+                    client: &'a super::Client,
+                    body: Result<::std::vec::Vec<types::Invite>, String>,
+                }
                 impl<'a> GetAnswer<'a> {
                     pub async fn send(self) -> Result<ResponseValue<types::Answer>, Error<()>> { todo!() }
                 }
@@ -217,8 +274,15 @@ mod tests {
         // The request body, what it reaches (through an enum's variant too); not what only an
         // answer carries.
         assert_eq!(super::apply(&mut file), 3, "Answer (struct and impl) and Extra");
-        let kept = ["CreateBody", "Settings", "Tuning", "Tag"].map(String::from).to_vec();
-        assert_eq!(builders(&file), (kept.clone(), kept));
+        let (structs, constructors) = builders(&file);
+        let kept = ["CreateBody", "Settings", "Tuning", "Tag", "Invite"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(structs, ["CreateBody", "Settings", "Tuning", "Tag", "Invite"]);
+        assert_eq!(
+            constructors.iter().collect::<BTreeSet<_>>(),
+            kept.iter().collect::<BTreeSet<_>>()
+        );
         let out = prettyplease::unparse(&file);
         assert!(out.contains("impl ::std::fmt::Display for Extra"), "other impls stay");
         insta::assert_snapshot!(out);

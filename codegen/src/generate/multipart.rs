@@ -327,15 +327,7 @@ mod tests {
         let syn::Item::Struct(s) = &builder[0] else { panic!() };
         let fields: Vec<String> = s.fields.iter().map(|f| f.ident.as_ref().unwrap().to_string()).collect();
         assert_eq!(fields, ["client", "form"]);
-        let methods: Vec<String> = super::super::syntax::inherent_impl(builder, "ImportPackage")
-            .unwrap()
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
-                _ => None,
-            })
-            .collect();
+        let methods = super::super::syntax::builder_methods(&file, "ImportPackage");
         assert_eq!(
             methods,
             [

@@ -231,20 +231,6 @@ mod tests {
         })
     }
 
-    /// The names of the methods of the inherent impl of `name` in `builder`.
-    fn methods(file: &syn::File, name: &str) -> Vec<String> {
-        let builder = super::super::syntax::module_ref(file, "builder").unwrap();
-        super::super::syntax::inherent_impl(builder, name)
-            .unwrap()
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
-                _ => None,
-            })
-            .collect()
-    }
-
     #[test]
     fn cursor_lists_stream_their_items() {
         let page = json!({ "$ref": "#/components/schemas/workflowList" });
@@ -313,12 +299,12 @@ mod tests {
         );
         assert_eq!(super::apply(&mut file, &doc, &ops), ["getWorkflows"]);
         assert_eq!(
-            methods(&file, "GetWorkflows"),
+            super::super::syntax::builder_methods(&file, "GetWorkflows"),
             ["cursor", "send", "send_with_response", "stream", "collect_all"]
         );
         for other in ["GetTags", "GetUsers", "GetProjects"] {
             assert_eq!(
-                methods(&file, other),
+                super::super::syntax::builder_methods(&file, other),
                 ["cursor", "send", "send_with_response"],
                 "{other}"
             );

@@ -246,17 +246,9 @@ impl Types {
     }
 
     fn derives_default(&self, name: &str) -> bool {
-        self.structs.get(name).is_some_and(|s| {
-            s.attrs
-                .iter()
-                .filter(|a| a.path().is_ident("derive"))
-                .filter_map(|a| {
-                    a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-                        .ok()
-                })
-                .flatten()
-                .any(|p| p.segments.last().is_some_and(|s| s.ident == "Default"))
-        })
+        self.structs
+            .get(name)
+            .is_some_and(|s| super::syntax::derives(&s.attrs, "Default"))
     }
 }
 

@@ -160,21 +160,7 @@ fn field(f: &mut Field, changed: &mut Changed) {
 fn derive_default(s: &mut syn::ItemStruct) -> bool {
     let Fields::Named(fields) = &s.fields else { return false };
     let empty = |f: &Field| is_option(&f.ty) || is_map(&f.ty) || is_vec(&f.ty);
-    let derives: Vec<syn::Path> = s
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
-        .collect();
-    let derives_one = |name: &str| {
-        derives
-            .iter()
-            .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
-    };
+    let derives_one = |name: &str| super::syntax::derives(&s.attrs, name);
     if fields.named.is_empty()
         || !fields.named.iter().all(empty)
         || derives_one("Default")

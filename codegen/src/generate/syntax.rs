@@ -48,6 +48,19 @@ pub(super) fn inherent_impl<'a>(items: &'a [Item], name: &str) -> Option<&'a syn
 }
 
 /// Drops `name` (`Copy`, `Debug`) from the `#[derive(...)]` attributes in `attrs`.
+/// Whether `attrs` derive `name` (`Default`, `serde::Deserialize`: the last segment counts).
+pub(super) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| {
+            a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+}
+
 pub(super) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let Ok(list) = attr.meta.require_list() else { continue };
@@ -193,5 +206,20 @@ pub(super) fn pascal_words(name: &str) -> Vec<String> {
         .split('_')
         .filter(|w| !w.is_empty())
         .map(|w| w.to_upper_camel_case())
+        .collect()
+}
+
+/// The method names of the inherent impl of `name` in a file's `builder` module (pass tests).
+#[cfg(test)]
+pub(super) fn builder_methods(file: &syn::File, name: &str) -> Vec<String> {
+    let builder = module_ref(file, "builder").expect("a builder module");
+    inherent_impl(builder, name)
+        .expect("the builder's impl")
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
         .collect()
 }
